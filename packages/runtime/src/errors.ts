@@ -44,3 +44,12 @@ export class RuntimeStoppedError extends Error {
   readonly code = 'runtime_stopped';
   override readonly name = 'RuntimeStoppedError';
 }
+
+/**
+ * `link` to a process that does not exist, from a process that does not trap exits
+ * (Erlang raises `noproc`; a trapping process gets an `EXIT` message instead).
+ */
+export class NoProcError extends Error {
+  readonly code = 'noproc';
+  override readonly name = 'NoProcError';
+}

@@ -1,0 +1,505 @@
+// Process: one process record and the drivers that run its body (generator, async or
+// message handler) one slice at a time.
+import { Mailbox } from './mailbox.js';
+import {
+  NO_MESSAGE,
+  RESCHEDULE,
+  RESUME_GENERATOR,
+  RESUME_HANDLER,
+  RESUME_PROMISE,
+  ReceiveOp,
+  SUSPEND,
+  TIMEOUT,
+  WAIT,
+  type Matcher,
+  type Receiver,
+} from './receive.js';
+import type { Runnable } from '../scheduler/runnable.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { TimerService } from '../scheduler/timers.js';
+import type { Pid } from '../terms/pid.js';
+import type { Ref } from '../terms/ref.js';
+import { errorReason, type ExitReason } from '../terms/exit-reason.js';
+import { ExitException, ProcessExitedError } from '../errors.js';
+
+export const RUNNABLE = 0;
+export const RUNNING = 1;
+export const WAITING = 2;
+export const SUSPENDED = 3;
+export const EXITED = 4;
+const STATUS_NAMES = ['runnable', 'running', 'waiting', 'suspended', 'exited'] as const;
+export type ProcessStatus = (typeof STATUS_NAMES)[number];
+
+/**
+ * A body driven message by message by the scheduler, without a coroutine of its own:
+ * the fast path the OTP behaviours use. `handle` may return a promise; the process is
+ * then suspended (its mailbox keeps filling) until it settles.
+ */
+export interface HandlerBody<C> {
+  init?(self: C): void | PromiseLike<void>;
+  handle(message: unknown, self: C): void | PromiseLike<void>;
+}
+
+/** What a process needs from the node that owns it. */
+export interface ProcessHost {
+  readonly scheduler: Scheduler;
+  readonly timers: TimerService;
+  /** The process's own code ended it (`ownDoing`), or a pending exit signal took effect. */
+  processEnded(process: Process, reason: ExitReason, ownDoing: boolean): void;
+}
+
+/** Overflow policies of a bounded mailbox. */
+export type OverflowPolicy = 'drop_newest' | 'drop_oldest' | 'exit';
+
+/** The rarely used parts of a process, allocated on first use to keep idle processes small. */
+export class ProcessExtras {
+  trapExit = false;
+  name: string | undefined = undefined;
+  /** Linked pids by key. */
+  links: Map<string, Pid> | undefined = undefined;
+  /** Monitors this process holds, by ref key. */
+  monitors: Map<string, { readonly ref: Ref; readonly target: Pid | string; readonly node?: string }> | undefined =
+    undefined;
+  /** Monitors on this process, by ref key → the watcher. */
+  monitoredBy: Map<string, { readonly ref: Ref; readonly watcher: Pid; readonly by: Pid | string }> | undefined =
+    undefined;
+  overflow: OverflowPolicy = 'drop_newest';
+  /** An exit signal that arrived while this process's slice was on the stack. */
+  pendingExit: ExitReason | undefined = undefined;
+}
+
+const HANDLER_IDLE_MATCHERS = null;
+// What #ended receives when the body returned instead of throwing.
+const RETURNED = Symbol('troupe.returned');
+
+// The process layer does not know the context type the node layer gives bodies.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyContext = any;
+export type AnyBody = ((self: AnyContext) => unknown) | HandlerBody<AnyContext>;
+
+export class Process implements Runnable, Receiver {
+  readonly id: number;
+  readonly pid: Pid;
+  readonly host: ProcessHost;
+  readonly mailbox = new Mailbox();
+  context: unknown = undefined;
+  priorityIndex: number;
+  queued = false;
+  status = RUNNABLE;
+  budget = 0;
+  reductions = 0;
+  /** Messages beyond this many are refused per the overflow policy; 0 = unbounded. */
+  mailboxLimit = 0;
+  extras: ProcessExtras | undefined = undefined;
+  exitReason: ExitReason | undefined = undefined;
+  /** The receive this process waits in (any driver). */
+  waiting: ReceiveOp<unknown> | undefined = undefined;
+  #body: AnyBody | undefined;
+  #generator: Iterator<unknown, unknown, unknown> | undefined = undefined;
+  #handler: HandlerBody<AnyContext> | undefined = undefined;
+  #resolve: ((value: unknown) => void) | undefined = undefined;
+  #resumeValue: unknown = undefined;
+  #resumeThrows = false;
+  #suspendedOn: string | undefined = undefined;
+
+  constructor(pid: Pid, host: ProcessHost, body: AnyBody, priorityIndex: number) {
+    this.id = pid.id;
+    this.pid = pid;
+    this.host = host;
+    this.#body = body;
+    this.priorityIndex = priorityIndex;
+  }
+
+  get alive(): boolean {
+    return this.status !== EXITED;
+  }
+
+  get statusName(): ProcessStatus {
+    return STATUS_NAMES[this.status]!;
+  }
+
+  get kind(): 'generator' | 'async' | 'handler' | 'function' | 'not started' {
+    if (this.#handler !== undefined) return 'handler';
+    if (this.#generator !== undefined) return 'generator';
+    if (this.#body !== undefined) return 'not started';
+    return this.status === EXITED ? 'function' : 'async';
+  }
+
+  /** True while a generator drives the body: receives then go through `yield*`. */
+  get generatorDriven(): boolean {
+    return this.#generator !== undefined;
+  }
+
+  extra(): ProcessExtras {
+    return (this.extras ??= new ProcessExtras());
+  }
+
+  /** What the process is blocked on, for process info. */
+  waitingFor(): string | undefined {
+    if (this.status === WAITING && this.waiting !== undefined) {
+      const op = this.waiting;
+      if (op.resume === RESUME_HANDLER) return 'message';
+      const what = op.matchers === null ? 'any message' : `message matching ${op.matchers.length} pattern(s)`;
+      return op.afterMs === Infinity ? `receive ${what}` : `receive ${what}, after ${op.afterMs} ms`;
+    }
+    if (this.status === SUSPENDED) return this.#suspendedOn;
+    return undefined;
+  }
+
+  // ── delivery ────────────────────────────────────────────────────────────────
+
+  /** Queues `message` and wakes the process if it waits in a receive. */
+  deliver(message: unknown): void {
+    if (this.status === EXITED) return;
+    const mailbox = this.mailbox;
+    if (this.mailboxLimit !== 0 && mailbox.length >= this.mailboxLimit) {
+      const policy = this.extras!.overflow;
+      if (policy === 'drop_newest') return;
+      if (policy === 'exit') {
+        this.host.processEnded(this, { kind: 'mailbox_overflow', limit: this.mailboxLimit }, false);
+        return;
+      }
+      mailbox.take(mailbox.head);
+    }
+    mailbox.push(message);
+    if (this.status === WAITING && !this.queued) this.host.scheduler.enqueue(this);
+  }
+
+  // ── receive ─────────────────────────────────────────────────────────────────
+
+  /** Starts a receive for a generator body (the op is what `yield*` drives). */
+  receiveForGenerator<T>(matchers: readonly Matcher[] | null, afterMs: number, since: Ref | undefined): ReceiveOp<T> {
+    return new ReceiveOp<T>(this, matchers, afterMs, since, RESUME_GENERATOR);
+  }
+
+  /** Starts a receive for an async body: resolved at once if a message matches. */
+  receiveForPromise(matchers: readonly Matcher[] | null, afterMs: number, since: Ref | undefined): Promise<unknown> {
+    const op = new ReceiveOp<unknown>(this, matchers, afterMs, since, RESUME_PROMISE);
+    const message = this.beginReceive(op);
+    if (message !== NO_MESSAGE) return Promise.resolve(message);
+    return new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  /**
+   * Looks for a match now. Returns the message (or TIMEOUT for `after: 0`), or
+   * NO_MESSAGE after making this process wait — also when its budget is spent, in
+   * which case it is queued at the back so others get their turn (a yield point).
+   */
+  beginReceive(op: ReceiveOp<unknown>): unknown {
+    if (this.status === EXITED) throw new ProcessExitedError(`process ${this.pid} has exited`);
+    this.reductions++;
+    const mailbox = this.mailbox;
+    if (--this.budget > 0) {
+      const index = mailbox.find(mailbox.startFor(op.since), op.matchers);
+      if (index >= 0) return mailbox.take(index);
+      if (op.afterMs === 0) return TIMEOUT;
+      this.#wait(op);
+      mailbox.scan = mailbox.end;
+      return NO_MESSAGE;
+    }
+    this.#wait(op);
+    mailbox.scan = mailbox.startFor(op.since);
+    this.host.scheduler.enqueue(this);
+    return NO_MESSAGE;
+  }
+
+  #wait(op: ReceiveOp<unknown>): void {
+    this.waiting = op;
+    this.status = WAITING;
+    if (op.timer === undefined && op.afterMs !== Infinity && op.afterMs > 0) {
+      op.timer = this.host.timers.start(op.afterMs, onReceiveTimeout, op);
+    }
+  }
+
+  /** The message (or TIMEOUT) that ends the current wait, or NO_MESSAGE. Matchers may throw. */
+  #satisfy(op: ReceiveOp<unknown>): unknown {
+    const mailbox = this.mailbox;
+    const from = Math.max(mailbox.scan, mailbox.head);
+    const index = mailbox.find(from, op.matchers);
+    if (index >= 0) {
+      if (op.timer !== undefined) this.host.timers.cancel(op.timer);
+      return mailbox.take(index);
+    }
+    mailbox.scan = mailbox.end;
+    if (op.timedOut || op.afterMs === 0) return TIMEOUT;
+    if (op.timer === undefined && op.afterMs !== Infinity) op.timer = this.host.timers.start(op.afterMs, onReceiveTimeout, op);
+    return NO_MESSAGE;
+  }
+
+  // ── running ─────────────────────────────────────────────────────────────────
+
+  /** One slice: start the body, or resume it with what it waited for. */
+  run(budget: number): number {
+    const before = this.reductions;
+    this.budget = budget;
+    const status = this.status;
+    if (status === WAITING) {
+      const op = this.waiting!;
+      let value: unknown;
+      try {
+        value = this.#satisfy(op);
+      } catch (error) {
+        this.#ended(error);
+        return 1;
+      }
+      if (value === NO_MESSAGE) return 1;
+      this.waiting = undefined;
+      if (op.resume === RESUME_GENERATOR) this.#driveGenerator(value, false);
+      else if (op.resume === RESUME_PROMISE) this.#resolveAsync(value);
+      else this.#driveHandler(value);
+    } else if (status === RUNNABLE) {
+      if (this.#body !== undefined) this.#start();
+      else if (this.#resolve !== undefined) this.#resolveAsync(this.#resumeValue);
+      else if (this.#generator !== undefined) this.#driveGenerator(this.#resumeValue, this.#resumeThrows);
+      else if (this.#handler !== undefined) this.#nextHandlerMessage();
+    }
+    return this.reductions - before + 1;
+  }
+
+  #start(): void {
+    const body = this.#body!;
+    this.#body = undefined;
+    this.status = RUNNING;
+    const self = this.context;
+    if (typeof body === 'object') {
+      this.#handler = body;
+      let result: void | PromiseLike<void>;
+      try {
+        result = body.init?.(self);
+      } catch (error) {
+        this.#ended(error);
+        return;
+      }
+      this.#afterHandlerCall(result, undefined);
+      return;
+    }
+    let result: unknown;
+    try {
+      result = body(self);
+    } catch (error) {
+      this.#ended(error);
+      return;
+    }
+    if (isIterator(result)) {
+      this.#generator = result;
+      this.#driveGenerator(undefined, false);
+    } else if (isThenable(result)) {
+      // An async body: it runs in microtasks and reports its end through its promise.
+      // Until it waits in a receive it counts as running.
+      result.then(
+        () => this.#ended(RETURNED),
+        (error: unknown) => this.#ended(error),
+      );
+    } else {
+      this.#ended(RETURNED);
+    }
+  }
+
+  #driveGenerator(input: unknown, throws: boolean): void {
+    const generator = this.#generator!;
+    this.status = RUNNING;
+    this.#resumeValue = undefined;
+    this.#resumeThrows = false;
+    this.reductions++;
+    let step: IteratorResult<unknown, unknown>;
+    try {
+      step = throws ? generator.throw!(input) : generator.next(input);
+    } catch (error) {
+      this.#ended(error);
+      return;
+    }
+    if (this.#exitIfPending()) return;
+    if (step.done === true) {
+      this.#ended(RETURNED);
+      return;
+    }
+    const yielded = step.value;
+    if (yielded === WAIT || yielded === SUSPEND) return;
+    if (yielded === RESCHEDULE) {
+      this.status = RUNNABLE;
+      this.host.scheduler.enqueue(this);
+      return;
+    }
+    this.#ended(
+      new TypeError(
+        `a generator body may only yield* runtime operations (self.receive, self.await, ...); it yielded ${String(yielded)}`,
+      ),
+    );
+  }
+
+  #resolveAsync(value: unknown): void {
+    const resolve = this.#resolve!;
+    this.#resolve = undefined;
+    this.#resumeValue = undefined;
+    this.status = RUNNING;
+    resolve(value);
+  }
+
+  #driveHandler(first: unknown): void {
+    const handler = this.#handler!;
+    const self = this.context;
+    let message = first;
+    for (;;) {
+      this.status = RUNNING;
+      this.reductions++;
+      let result: void | PromiseLike<void>;
+      try {
+        result = handler.handle(message, self);
+      } catch (error) {
+        this.#ended(error);
+        return;
+      }
+      if (result !== undefined && isThenable(result)) {
+        this.#afterHandlerCall(result, 'handler callback');
+        return;
+      }
+      if (this.#exitIfPending() || this.status !== RUNNING) return;
+      const mailbox = this.mailbox;
+      if (mailbox.length === 0 || --this.budget <= 0) {
+        this.#waitForHandlerMessage(mailbox.length > 0);
+        return;
+      }
+      message = mailbox.take(mailbox.head);
+    }
+  }
+
+  #nextHandlerMessage(): void {
+    const mailbox = this.mailbox;
+    if (mailbox.length === 0) {
+      this.#waitForHandlerMessage(false);
+      return;
+    }
+    this.#driveHandler(mailbox.take(mailbox.head));
+  }
+
+  #waitForHandlerMessage(requeue: boolean): void {
+    const op = new ReceiveOp<unknown>(this, HANDLER_IDLE_MATCHERS, Infinity, undefined, RESUME_HANDLER);
+    this.waiting = op;
+    this.status = WAITING;
+    this.mailbox.scan = this.mailbox.head;
+    if (requeue) this.host.scheduler.enqueue(this);
+  }
+
+  #afterHandlerCall(result: void | PromiseLike<void>, label: string | undefined): void {
+    if (result === undefined || !isThenable(result)) {
+      if (this.#exitIfPending() || this.status !== RUNNING) return;
+      this.#nextHandlerMessage();
+      return;
+    }
+    this.status = SUSPENDED;
+    this.#suspendedOn = label ?? 'init callback';
+    result.then(
+      () => {
+        if (this.status === EXITED) return;
+        this.#suspendedOn = undefined;
+        this.status = RUNNABLE;
+        this.host.scheduler.enqueue(this);
+      },
+      (error: unknown) => this.#ended(error),
+    );
+  }
+
+  // ── suspension on promises (await, dirty work) ─────────────────────────────
+
+  /** For generator bodies: yield* this to wait for `promise` without blocking others. */
+  *awaitInGenerator<T>(promise: PromiseLike<T>, label: string): Generator<unknown, T, unknown> {
+    this.status = SUSPENDED;
+    this.#suspendedOn = label;
+    promise.then(
+      (value) => this.#wakeFromPromise(value, false),
+      (error: unknown) => this.#wakeFromPromise(error, true),
+    );
+    return (yield SUSPEND) as T;
+  }
+
+  #wakeFromPromise(value: unknown, throws: boolean): void {
+    if (this.status !== SUSPENDED) return;
+    this.#suspendedOn = undefined;
+    this.#resumeValue = value;
+    this.#resumeThrows = throws;
+    this.status = RUNNABLE;
+    this.host.scheduler.enqueue(this);
+  }
+
+  /** For generator bodies: go to the back of the run queue (erlang:yield/0). */
+  *yieldInGenerator(): Generator<unknown, void, unknown> {
+    this.reductions++;
+    yield RESCHEDULE;
+  }
+
+  /** For async bodies: resolves when the scheduler next runs this process. */
+  yieldForPromise(): Promise<void> {
+    this.reductions++;
+    this.status = RUNNABLE;
+    this.host.scheduler.enqueue(this);
+    return new Promise((resolve) => {
+      this.#resolve = resolve as (value: unknown) => void;
+    });
+  }
+
+  // ── ending ──────────────────────────────────────────────────────────────────
+
+  #exitIfPending(): boolean {
+    const pending = this.extras?.pendingExit;
+    if (pending === undefined) return false;
+    this.extras!.pendingExit = undefined;
+    this.host.processEnded(this, pending, false);
+    return true;
+  }
+
+  /** The body finished: RETURNED, or what it threw. */
+  #ended(thrown: unknown): void {
+    if (this.status === EXITED) return;
+    // An exit signal that arrived during the slice wins over how the slice ended.
+    const pending = this.extras?.pendingExit;
+    if (pending !== undefined) {
+      this.host.processEnded(this, pending, false);
+    } else if (thrown === RETURNED) {
+      this.host.processEnded(this, 'normal', true);
+    } else if (thrown instanceof ExitException) {
+      this.host.processEnded(this, thrown.reason, true);
+    } else {
+      this.host.processEnded(this, errorReason(thrown), true);
+    }
+  }
+
+  /** Marks the process dead and drops everything it held (called by the host). */
+  markExited(reason: ExitReason): void {
+    this.status = EXITED;
+    this.exitReason = reason;
+    const op = this.waiting;
+    if (op?.timer !== undefined) this.host.timers.cancel(op.timer);
+    this.waiting = undefined;
+    this.mailbox.clear();
+    this.#body = undefined;
+    this.#generator = undefined;
+    this.#handler = undefined;
+    this.#resolve = undefined;
+    this.#resumeValue = undefined;
+    this.context = undefined;
+  }
+}
+
+function onReceiveTimeout(op: ReceiveOp<unknown>): void {
+  op.timer = undefined;
+  op.timedOut = true;
+  const process = op.receiver as Process;
+  if (process.waiting === op && !process.queued) process.host.scheduler.enqueue(process);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function isIterator(value: unknown): value is Iterator<unknown, unknown, unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { next?: unknown }).next === 'function' &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
+}

@@ -1,0 +1,92 @@
+// Selective receive: matchers, the receive operation a generator body delegates to with
+// `yield*`, and the sentinels a body hands to its driver.
+import type { Ref } from '../terms/ref.js';
+import type { TimerEntry } from '../scheduler/timers.js';
+
+/**
+ * A message test. A type guard narrows the received type; a plain predicate receives
+ * `unknown`. Matchers must be pure: they may run more than once per message.
+ */
+export type Matcher<T = unknown> = ((message: unknown) => message is T) | ((message: unknown) => boolean);
+
+/** The message type a matcher accepts. */
+export type Matched<M> = M extends (message: unknown) => message is infer T ? T : unknown;
+
+/** What `receive` returns when its `after` timeout expires first (Erlang's `after`). */
+export const TIMEOUT: unique symbol = Symbol.for('troupe.receive.timeout');
+export type Timeout = typeof TIMEOUT;
+
+export interface ReceiveOptions {
+  /**
+   * Milliseconds to wait for a match; `0` only looks at what is queued, `Infinity` (the
+   * default) waits forever. On expiry the receive yields {@link TIMEOUT}.
+   */
+  readonly after?: number;
+  /**
+   * A reference made by this process with `makeRef()`. Messages queued before it was
+   * made are skipped (they cannot contain it) — the BEAM's optimisation that keeps a
+   * call O(1) however deep the caller's mailbox is.
+   */
+  readonly since?: Ref;
+}
+
+/**
+ * The result of `self.receive(...)`: delegate to it with `yield*` in a generator body,
+ * or `await` it in an async body.
+ */
+export interface Receive<T> extends PromiseLike<T> {
+  [Symbol.iterator](): Iterator<unknown, T, unknown>;
+}
+
+// Sentinels a generator body yields (through yield*) to its driver.
+export const WAIT = Symbol('troupe.wait'); // blocked in receive (or rescheduled by the budget)
+export const SUSPEND = Symbol('troupe.suspend'); // waiting on a promise (await, dirty work)
+export const RESCHEDULE = Symbol('troupe.reschedule'); // back of the run queue (yield)
+
+/** No message satisfied the receive yet. */
+export const NO_MESSAGE = Symbol('troupe.no-message');
+
+/** How the process waiting in a receive is resumed. */
+export const RESUME_GENERATOR = 0;
+export const RESUME_PROMISE = 1;
+export const RESUME_HANDLER = 2;
+
+/** The process side of a receive: what a ReceiveOp needs from its process. */
+export interface Receiver {
+  beginReceive(op: ReceiveOp<unknown>): unknown;
+}
+
+/**
+ * One receive. For generator bodies it is also the iterator `yield*` drives: the first
+ * `next()` looks in the mailbox and either completes at once or yields WAIT; the driver
+ * later resumes it with the matched message (or TIMEOUT).
+ */
+export class ReceiveOp<T> implements Receive<T>, Iterator<unknown, T, unknown> {
+  timer: TimerEntry | undefined = undefined;
+  timedOut = false;
+  #started = false;
+
+  constructor(
+    readonly receiver: Receiver,
+    readonly matchers: readonly Matcher[] | null,
+    readonly afterMs: number,
+    readonly since: Ref | undefined,
+    readonly resume: number,
+  ) {}
+
+  [Symbol.iterator](): Iterator<unknown, T, unknown> {
+    return this;
+  }
+
+  next(resumed?: unknown): IteratorResult<unknown, T> {
+    if (this.#started) return { done: true, value: resumed as T };
+    this.#started = true;
+    const message = this.receiver.beginReceive(this);
+    if (message === NO_MESSAGE) return { done: false, value: WAIT };
+    return { done: true, value: message as T };
+  }
+
+  then<R1 = T, R2 = never>(): PromiseLike<R1 | R2> {
+    throw new TypeError('receive: in a generator body use `yield* self.receive(...)`, not await');
+  }
+}

@@ -1,0 +1,73 @@
+// Long-schedule monitor (the BEAM's `erlang:system_monitor(_, [{long_schedule, T}])`).
+// JavaScript cannot interrupt a slice that holds the thread, and reading the time around
+// every slice costs more than the slice itself, so the scheduler only writes "slice N of
+// runnable R is on the thread" into shared memory; a watchdog thread samples it and
+// reports slices it saw stuck, after the thread is free again.
+import { Worker } from 'node:worker_threads';
+
+/** What the scheduler calls around each slice: two stores, no clock read. */
+export interface SliceWatch {
+  enter(id: number): void;
+  leave(): void;
+}
+
+/** A slice observed holding the thread for at least `durationMs`. */
+export interface LongSlice {
+  readonly id: number;
+  readonly durationMs: number;
+}
+
+const SEQ = 0; // odd while a slice runs
+const ID = 1;
+const OWNER = 2;
+const SAMPLE_MS = 5;
+
+// One watchdog thread serves every runtime of this Node thread: only one slice can be on
+// the thread at a time, so one slot describes it; OWNER says which runtime it belongs to.
+let shared:
+  | { slots: Int32Array; worker: Worker; owners: Map<number, (slice: LongSlice) => void>; nextOwner: number }
+  | undefined;
+
+function watchdog(): NonNullable<typeof shared> {
+  if (shared !== undefined) return shared;
+  const buffer = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+  const worker = new Worker(new URL('../../worker/long-schedule-worker.mjs', import.meta.url), {
+    workerData: { buffer, sampleMs: SAMPLE_MS },
+    // Plain JavaScript: must not inherit a TypeScript loader's flags.
+    execArgv: [],
+  });
+  worker.unref();
+  const owners = new Map<number, (slice: LongSlice) => void>();
+  worker.on('message', (report: { owner: number; id: number; durationMs: number }) => {
+    owners.get(report.owner)?.({ id: report.id, durationMs: report.durationMs });
+  });
+  worker.on('error', () => {
+    // The monitor is an aid; losing it must never take the application down.
+    shared = undefined;
+  });
+  shared = { slots: new Int32Array(buffer), worker, owners, nextOwner: 1 };
+  return shared;
+}
+
+/** A SliceWatch for one runtime; `report` is called for slices of at least `thresholdMs`. */
+export function watchSlices(thresholdMs: number, report: (slice: LongSlice) => void): SliceWatch & { close(): void } {
+  const dog = watchdog();
+  const owner = dog.nextOwner++;
+  const slots = dog.slots;
+  dog.owners.set(owner, (slice) => {
+    if (slice.durationMs >= thresholdMs) report(slice);
+  });
+  return {
+    enter(id: number): void {
+      slots[ID] = id;
+      slots[OWNER] = owner;
+      slots[SEQ] = (slots[SEQ]! + 1) | 1;
+    },
+    leave(): void {
+      slots[SEQ] = (slots[SEQ]! + 1) & ~1;
+    },
+    close(): void {
+      dog.owners.delete(owner);
+    },
+  };
+}

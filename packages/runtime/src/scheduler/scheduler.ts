@@ -1,0 +1,171 @@
+// Scheduler: runs runnables from four priority queues in budgeted slices and yields to
+// Node's event loop after bounded work, so sockets and timers are never starved.
+import { RunQueue } from './run-queue.js';
+import type { Runnable } from './runnable.js';
+import type { SliceWatch } from './long-schedule.js';
+
+export interface SchedulerOptions {
+  /** Reductions a runnable may spend in one slice (the BEAM's 4000). */
+  readonly reductionsPerSlice: number;
+  /** Reductions the scheduler runs before it yields to the event loop. */
+  readonly reductionsPerTurn: number;
+  /** Milliseconds of busy work after which the scheduler yields to the event loop. */
+  readonly maxBusyMs: number;
+  /** Records which runnable holds the thread, for the long-schedule monitor. */
+  readonly watch: SliceWatch | undefined;
+}
+
+// Low-priority runnables get one slice for every this-many normal ones (the BEAM's rule).
+const LOW_EVERY = 8;
+// How many slices run between two reads of the real time (a read costs ~50 ns).
+const SLICES_PER_TIME_CHECK = 128;
+
+export class Scheduler {
+  readonly #queues = [new RunQueue(), new RunQueue(), new RunQueue(), new RunQueue()];
+  readonly #options: SchedulerOptions;
+  #queuedCount = 0;
+  #normalStreak = 0;
+  // At most one continuation of the loop is pending (a microtask or an immediate).
+  #pending = false;
+  #running = false;
+  #stopped = false;
+  // Work since the loop last gave the event loop a turn.
+  #turnReductions = 0;
+  #turnStart = performance.now();
+  #turnChecks = 0;
+  #idleWaiters: (() => void)[] = [];
+  #current: Runnable | undefined = undefined;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options;
+  }
+
+  /** The runnable whose slice is on the stack right now, if any. */
+  get current(): Runnable | undefined {
+    return this.#current;
+  }
+
+  /** Runnables waiting in the run queues. */
+  get queued(): number {
+    return this.#queuedCount;
+  }
+
+  /** Puts `item` at the back of its priority queue, unless it is already queued. */
+  enqueue(item: Runnable): void {
+    if (item.queued || this.#stopped) return;
+    item.queued = true;
+    this.#queues[item.priorityIndex]!.push(item);
+    this.#queuedCount++;
+    if (!this.#pending && !this.#running) {
+      this.#pending = true;
+      queueMicrotask(this.#loop);
+    }
+  }
+
+  /**
+   * Resolves once no runnable is queued or running. Work that async bodies do in
+   * microtasks is let through first, so "idle" means the runtime has settled.
+   */
+  idle(): Promise<void> {
+    if (this.#isSettled()) {
+      // Let microtask-driven work (async bodies) show itself before answering.
+      return new Promise((resolve) => setImmediate(resolve)).then(() => (this.#isSettled() ? undefined : this.idle()));
+    }
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Stops running; queued runnables are dropped. */
+  stop(): void {
+    this.#stopped = true;
+    for (const queue of this.#queues) while (queue.length > 0) queue.shift()!.queued = false;
+    this.#queuedCount = 0;
+    this.#releaseIdleWaiters();
+  }
+
+  #isSettled(): boolean {
+    return this.#queuedCount === 0 && !this.#running && !this.#pending;
+  }
+
+  #next(): Runnable | undefined {
+    const q = this.#queues;
+    if (q[0]!.length > 0) return q[0]!.shift();
+    if (q[1]!.length > 0) return q[1]!.shift();
+    const normal = q[2]!;
+    const low = q[3]!;
+    if (normal.length > 0 && (low.length === 0 || this.#normalStreak < LOW_EVERY)) {
+      this.#normalStreak++;
+      return normal.shift();
+    }
+    this.#normalStreak = 0;
+    return low.shift();
+  }
+
+  #loop = (): void => {
+    this.#pending = false;
+    if (this.#stopped) return;
+    this.#running = true;
+    const options = this.#options;
+    const watch = options.watch;
+    let slices = 0;
+    try {
+      for (;;) {
+        const item = this.#next();
+        if (item === undefined) break;
+        this.#queuedCount--;
+        item.queued = false;
+        this.#current = item;
+        if (watch !== undefined) watch.enter(item.id);
+        this.#turnReductions += item.run(options.reductionsPerSlice);
+        if (watch !== undefined) watch.leave();
+        this.#current = undefined;
+        if (this.#turnReductions >= options.reductionsPerTurn) break;
+        if (++slices % SLICES_PER_TIME_CHECK === 0 && performance.now() - this.#turnStart >= options.maxBusyMs) {
+          this.#turnReductions = options.reductionsPerTurn;
+          break;
+        }
+      }
+    } finally {
+      if (this.#current !== undefined) {
+        if (watch !== undefined) watch.leave();
+        this.#current = undefined;
+      }
+      this.#running = false;
+    }
+    this.#continue();
+  };
+
+  #continue(): void {
+    if (this.#stopped) return;
+    if (this.#queuedCount === 0) {
+      this.#releaseIdleWaiters();
+      return;
+    }
+    this.#pending = true;
+    // Microtask chains (async bodies hand work back and forth) must also give the
+    // event loop its turn, so the time is checked every so many microtask turns too.
+    if (
+      this.#turnReductions >= this.#options.reductionsPerTurn ||
+      (++this.#turnChecks % SLICES_PER_TIME_CHECK === 0 && performance.now() - this.#turnStart >= this.#options.maxBusyMs)
+    ) {
+      setImmediate(this.#afterEventLoopTurn);
+    } else {
+      queueMicrotask(this.#loop);
+    }
+  }
+
+  #afterEventLoopTurn = (): void => {
+    this.#turnReductions = 0;
+    this.#turnStart = performance.now();
+    this.#loop();
+  };
+
+  #releaseIdleWaiters(): void {
+    if (this.#idleWaiters.length === 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    // Re-check after a macrotask: async bodies may still be mid-flight in microtasks.
+    setImmediate(() => {
+      for (const resolve of waiters) void this.idle().then(resolve);
+    });
+  }
+}

@@ -1,0 +1,38 @@
+// RemoteRoute: the narrow door through which the runtime hands messages and signals
+// for other nodes to a distribution layer (which @troupe/dist implements).
+import type { Pid } from '../terms/pid.js';
+import type { Ref } from '../terms/ref.js';
+import type { ExitReason } from '../terms/exit-reason.js';
+import type { RemoteName } from './messages.js';
+
+/**
+ * Implemented by a distribution layer. Every method is fire-and-forget: a signal to a
+ * node that cannot be reached must come back as the matching failure through
+ * {@link RemoteEndpoint} (e.g. `noconnection` for links and monitors), never throw.
+ */
+export interface RemoteRoute {
+  send(from: Pid | undefined, to: Pid, message: unknown): void;
+  sendNamed(from: Pid | undefined, to: RemoteName, message: unknown): void;
+  link(from: Pid, to: Pid): void;
+  unlink(from: Pid, to: Pid): void;
+  /** `kind` tells a link's exit (the sender died) from `exit/2`. */
+  exit(from: Pid, to: Pid, reason: ExitReason, kind: 'link' | 'exit2'): void;
+  monitor(watcher: Pid, target: Pid | RemoteName, ref: Ref): void;
+  demonitor(watcher: Pid, target: Pid | RemoteName, ref: Ref): void;
+  /** A local process that a remote watcher monitored has ended. */
+  down(target: Pid | string, watcher: Pid, ref: Ref, reason: ExitReason): void;
+}
+
+/** What a distribution layer calls to deliver what arrived from other nodes. */
+export interface RemoteEndpoint {
+  send(to: Pid, message: unknown): void;
+  sendNamed(name: string, message: unknown): void;
+  link(from: Pid, to: Pid): void;
+  unlink(from: Pid, to: Pid): void;
+  exit(from: Pid, to: Pid, reason: ExitReason, kind: 'link' | 'exit2'): void;
+  monitor(watcher: Pid, target: Pid | string, ref: Ref): void;
+  demonitor(watcher: Pid, target: Pid | string, ref: Ref): void;
+  down(watcher: Pid, ref: Ref, reason: ExitReason): void;
+  /** The connection to `node` is gone: every link and monitor across it fires with `noconnection`. */
+  nodeDown(node: string): void;
+}

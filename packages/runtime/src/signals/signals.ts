@@ -1,0 +1,269 @@
+// Signals: links, monitors and exit signals between processes, with Erlang's rules.
+// Every signal between a pair of local processes is applied synchronously, in the order
+// it was sent, so signals and messages from one process to another stay ordered.
+import type { Process } from '../process/process.js';
+import type { Pid } from '../terms/pid.js';
+import type { Ref } from '../terms/ref.js';
+import type { ExitReason } from '../terms/exit-reason.js';
+import { NoProcError } from '../errors.js';
+import type { DownMessage, ExitMessage, RemoteName } from './messages.js';
+import type { RemoteRoute } from './remote-route.js';
+
+/** What the signal rules need from the node. */
+export interface SignalHost {
+  /** The live local process with this pid. */
+  lookup(pid: Pid): Process | undefined;
+  /** The live local process registered under `name`. */
+  lookupName(name: string): Process | undefined;
+  /** The local node's name (for `{name, node}` targets and DOWN messages). */
+  readonly nodeName: string;
+  readonly remote: RemoteRoute | undefined;
+  newRef(): Ref;
+  /** Ends `process` with `reason` at once, or when its slice leaves the stack. */
+  kill(process: Process, reason: ExitReason): void;
+}
+
+export type MonitorTarget = Pid | string | RemoteName;
+
+export class Signals {
+  readonly #host: SignalHost;
+
+  constructor(host: SignalHost) {
+    this.#host = host;
+  }
+
+  // ── exit signals ────────────────────────────────────────────────────────────
+
+  /** Sends an exit signal from `from` to `to` (exit/2, or a dying process's link). */
+  exit(from: Pid, to: Pid, reason: ExitReason, kind: 'link' | 'exit2'): void {
+    if (!to.isLocal) {
+      this.#host.remote?.exit(from, to, reason, kind);
+      return;
+    }
+    const target = this.#host.lookup(to);
+    if (target !== undefined) this.receiveExit(target, from, reason, kind);
+  }
+
+  /** Applies an exit signal to a live local process. */
+  receiveExit(target: Process, from: Pid, reason: ExitReason, kind: 'link' | 'exit2'): void {
+    const trapping = target.extras?.trapExit === true;
+    if (kind === 'link') {
+      // A link exit only counts while the link exists: after unlink, nothing arrives.
+      const links = target.extras?.links;
+      if (links === undefined || !links.delete(from.key)) return;
+      if (trapping) target.deliver(exitMessage(from, reason));
+      else if (reason !== 'normal') this.#host.kill(target, reason);
+      return;
+    }
+    if (reason === 'kill') this.#host.kill(target, 'killed');
+    else if (trapping) target.deliver(exitMessage(from, reason));
+    else if (reason !== 'normal') this.#host.kill(target, reason);
+    else if (from.equals(target.pid)) this.#host.kill(target, 'normal');
+  }
+
+  // ── links ───────────────────────────────────────────────────────────────────
+
+  /** link/1 from `self` to `to`. Throws NoProcError for a dead local target unless `self` traps exits. */
+  link(self: Process, to: Pid): void {
+    if (to.equals(self.pid)) return;
+    if (!to.isLocal) {
+      addLink(self, to);
+      const remote = this.#host.remote;
+      if (remote === undefined) this.receiveExit(self, to, 'noconnection', 'link');
+      else remote.link(self.pid, to);
+      return;
+    }
+    const other = this.#host.lookup(to);
+    if (other === undefined) {
+      if (self.extras?.trapExit === true) self.deliver(exitMessage(to, 'noproc'));
+      else throw new NoProcError(`link: no process ${to}`);
+      return;
+    }
+    addLink(self, to);
+    addLink(other, self.pid);
+  }
+
+  /** unlink/1: removes the link on both sides; no exit signal of it arrives afterwards. */
+  unlink(self: Process, to: Pid): void {
+    self.extras?.links?.delete(to.key);
+    if (!to.isLocal) {
+      this.#host.remote?.unlink(self.pid, to);
+      return;
+    }
+    this.#host.lookup(to)?.extras?.links?.delete(self.pid.key);
+  }
+
+  // ── monitors ────────────────────────────────────────────────────────────────
+
+  /** monitor(process, Target): a DOWN arrives when the target ends (at once, `noproc`, if it is gone). */
+  monitor(self: Process, target: MonitorTarget): Ref {
+    const host = this.#host;
+    const ref = host.newRef();
+    const remoteName = typeof target === 'object' && !('id' in target) ? target : undefined;
+    if ((remoteName !== undefined && remoteName.node !== host.nodeName) || (isPidLike(target) && !target.isLocal)) {
+      const remoteTarget = target as Pid | RemoteName;
+      self.extra().monitors ??= new Map();
+      self.extras!.monitors!.set(ref.key, { ref, target: remoteTarget as Pid | string, node: remoteTarget.node });
+      const remote = host.remote;
+      if (remote === undefined) this.#down(self, ref, remoteTarget, 'noconnection');
+      else remote.monitor(self.pid, remoteTarget, ref);
+      return ref;
+    }
+    const name = typeof target === 'string' ? target : remoteName?.name;
+    const watched = name !== undefined ? host.lookupName(name) : host.lookup(target as Pid);
+    const reported: Pid | RemoteName = name !== undefined ? { name, node: host.nodeName } : (target as Pid);
+    if (watched === undefined) {
+      this.#down(self, ref, reported, 'noproc');
+      return ref;
+    }
+    (self.extra().monitors ??= new Map()).set(ref.key, { ref, target: watched.pid });
+    (watched.extra().monitoredBy ??= new Map()).set(ref.key, {
+      ref,
+      watcher: self.pid,
+      by: name !== undefined ? name : watched.pid,
+    });
+    return ref;
+  }
+
+  /** demonitor/2: turns the monitor off; with `flush`, also removes its DOWN if already queued. Returns whether it was active. */
+  demonitor(self: Process, ref: Ref, flush: boolean): boolean {
+    const entry = self.extras?.monitors?.get(ref.key);
+    if (entry !== undefined) {
+      self.extras!.monitors!.delete(ref.key);
+      const target = entry.target;
+      if (typeof target === 'object' && 'id' in target && target.isLocal) {
+        this.#host.lookup(target)?.extras?.monitoredBy?.delete(ref.key);
+      } else {
+        this.#host.remote?.demonitor(self.pid, target as Pid | RemoteName, ref);
+      }
+    }
+    if (flush) self.mailbox.removeWhere((m) => isDownFor(m, ref));
+    return entry !== undefined;
+  }
+
+  // ── death ───────────────────────────────────────────────────────────────────
+
+  /** Tells links and monitors that `dead` ended with `reason`, and drops its own monitors. */
+  processDied(dead: Process, reason: ExitReason): void {
+    const extras = dead.extras;
+    if (extras === undefined) return;
+    const host = this.#host;
+    if (extras.links !== undefined) {
+      const links = extras.links;
+      extras.links = undefined;
+      for (const linked of links.values()) this.exit(dead.pid, linked, reason, 'link');
+    }
+    if (extras.monitoredBy !== undefined) {
+      const watchers = extras.monitoredBy;
+      extras.monitoredBy = undefined;
+      for (const { ref, watcher, by } of watchers.values()) {
+        if (!watcher.isLocal) {
+          host.remote?.down(typeof by === 'string' ? by : dead.pid, watcher, ref, reason);
+          continue;
+        }
+        const process = host.lookup(watcher);
+        if (process === undefined || process.extras?.monitors?.delete(ref.key) !== true) continue;
+        process.deliver(downMessage(ref, typeof by === 'string' ? { name: by, node: host.nodeName } : dead.pid, reason));
+      }
+    }
+    if (extras.monitors !== undefined) {
+      const monitors = extras.monitors;
+      extras.monitors = undefined;
+      for (const { ref, target } of monitors.values()) {
+        if (typeof target === 'object' && 'id' in target && target.isLocal) {
+          host.lookup(target)?.extras?.monitoredBy?.delete(ref.key);
+        } else {
+          host.remote?.demonitor(dead.pid, target as Pid | RemoteName, ref);
+        }
+      }
+    }
+  }
+
+  // ── from other nodes ────────────────────────────────────────────────────────
+
+  /** A remote process linked to local `to`; a dead `to` answers with a `noproc` exit. */
+  remoteLink(from: Pid, to: Pid): void {
+    const target = this.#host.lookup(to);
+    if (target === undefined) this.#host.remote?.exit(to, from, 'noproc', 'link');
+    else addLink(target, from);
+  }
+
+  /** A remote watcher monitors a local pid or name; a missing target answers DOWN `noproc`. */
+  remoteMonitor(watcher: Pid, target: Pid | string, ref: Ref): void {
+    const host = this.#host;
+    const watched = typeof target === 'string' ? host.lookupName(target) : host.lookup(target);
+    if (watched === undefined) {
+      host.remote?.down(target, watcher, ref, 'noproc');
+      return;
+    }
+    (watched.extra().monitoredBy ??= new Map()).set(ref.key, { ref, watcher, by: target });
+  }
+
+  remoteDemonitor(target: Pid | string, ref: Ref): void {
+    const host = this.#host;
+    const watched = typeof target === 'string' ? host.lookupName(target) : host.lookup(target);
+    watched?.extras?.monitoredBy?.delete(ref.key);
+  }
+
+  /** A DOWN for a local watcher's monitor of a remote process. */
+  remoteDown(watcher: Pid, ref: Ref, reason: ExitReason): void {
+    const process = this.#host.lookup(watcher);
+    const entry = process?.extras?.monitors?.get(ref.key);
+    if (process === undefined || entry === undefined) return;
+    process.extras!.monitors!.delete(ref.key);
+    this.#down(process, ref, entry.target as Pid | RemoteName, reason);
+  }
+
+  /** The connection to `node` is gone: its links and monitors fire with `noconnection`. */
+  nodeDown(node: string, processes: Iterable<Process>): void {
+    for (const process of processes) {
+      const extras = process.extras;
+      if (extras === undefined || !process.alive) continue;
+      if (extras.monitoredBy !== undefined) {
+        for (const [key, entry] of extras.monitoredBy) if (entry.watcher.node === node) extras.monitoredBy.delete(key);
+      }
+      if (extras.monitors !== undefined) {
+        for (const [key, entry] of extras.monitors) {
+          if (entry.node !== node) continue;
+          extras.monitors.delete(key);
+          this.#down(process, entry.ref, entry.target as Pid | RemoteName, 'noconnection');
+        }
+      }
+      if (extras.links !== undefined) {
+        for (const linked of [...extras.links.values()]) {
+          if (linked.node === node && process.alive) this.receiveExit(process, linked, 'noconnection', 'link');
+        }
+      }
+    }
+  }
+
+  #down(watcher: Process, ref: Ref, target: Pid | RemoteName, reason: ExitReason): void {
+    watcher.deliver(downMessage(ref, target, reason));
+  }
+}
+
+function addLink(process: Process, to: Pid): void {
+  (process.extra().links ??= new Map()).set(to.key, to);
+}
+
+function exitMessage(from: Pid, reason: ExitReason): ExitMessage {
+  return { kind: 'EXIT', from, reason };
+}
+
+function downMessage(ref: Ref, target: Pid | RemoteName, reason: ExitReason): DownMessage {
+  return { kind: 'DOWN', ref, target, reason };
+}
+
+function isDownFor(message: unknown, ref: Ref): boolean {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as DownMessage).kind === 'DOWN' &&
+    ref.equals((message as DownMessage).ref)
+  );
+}
+
+function isPidLike(target: MonitorTarget): target is Pid {
+  return typeof target === 'object' && 'id' in target;
+}
+
