@@ -6,6 +6,7 @@ export {
   type ProcessBody,
   type SpawnOptions,
   type DemonitorOptions,
+  type MonitorOptions,
 } from './node/process-context.js';
 export type { RuntimeEvents } from './node/runtime-events.js';
 export { type Logger, consoleLogger, silentLogger } from './node/logger.js';

@@ -56,6 +56,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   readonly #freeze: boolean;
   readonly #watch: (SliceWatch & { close(): void }) | undefined;
   readonly #userTimers = new Map<string, TimerEntry>();
+  readonly #aliases = new Map<number, Process>();
   readonly #detachSettler: (() => void) | undefined;
   #nextRef = 1;
   // Deaths are applied one after another from this queue, so a chain of linked
@@ -160,6 +161,11 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
       }
       return;
     }
+    if (to instanceof Ref) {
+      if (to.nodeHandle === this.nodes.local) this.#aliases.get(to.id)?.deliver(message);
+      else this.remote?.send(from, to, message);
+      return;
+    }
     if (typeof to === 'string') {
       const process = this.registry.whereis(to);
       if (process === undefined) throw new BadArgError(`send: no process is registered as '${to}'`);
@@ -171,7 +177,12 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
       else this.remote?.sendNamed(from, to as RemoteName, message);
       return;
     }
-    throw new TypeError(`send: to must be a Pid, a registered name or {name, node}, got ${String(to)}`);
+    throw new TypeError(`send: to must be a Pid, an alias Ref, a registered name or {name, node}, got ${String(to)}`);
+  }
+
+  setAlias(refId: number, process: Process | undefined): void {
+    if (process === undefined) this.#aliases.delete(refId);
+    else this.#aliases.set(refId, process);
   }
 
   newRef(): Ref {

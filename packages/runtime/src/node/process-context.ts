@@ -12,8 +12,8 @@ import type { MonitorTarget } from '../signals/signals.js';
 import { ExitException, ProcessExitedError } from '../errors.js';
 import type { RuntimeCore } from './runtime-core.js';
 
-/** Where a message can go: a pid, a locally registered name, or `{name, node}`. */
-export type Address = Pid | string | RemoteName;
+/** Where a message can go: a pid, an alias (a Ref from `alias()`), a locally registered name, or `{name, node}`. */
+export type Address = Pid | Ref | string | RemoteName;
 
 /**
  * A process body. A generator function is the fast path (`yield* self.receive()`); an
@@ -40,6 +40,16 @@ export interface SpawnOptions {
    * process with `{kind: 'mailbox_overflow', limit}`. The BEAM has no such bound.
    */
   readonly mailbox?: { readonly max: number; readonly overflow?: OverflowPolicy };
+}
+
+/** Options of monitor. */
+export interface MonitorOptions {
+  /**
+   * Also make the monitor's ref an alias of this process, active until the monitor ends
+   * (demonitor or DOWN): Erlang's `monitor(process, T, [{alias, demonitor}])`, the way
+   * OTP's calls drop a reply that comes after the caller gave up.
+   */
+  readonly alias?: boolean;
 }
 
 /** Options of demonitor. */
@@ -210,8 +220,12 @@ export class ProcessContext {
    * `{kind: 'DOWN', ref, target, reason}` message arrives when it ends — at once, with
    * `'noproc'`, if it does not exist (Erlang's `monitor(process, Target)`).
    */
-  monitor(target: MonitorTarget): Ref {
-    return this.#core.signals.monitor(this.#live(), checkTarget(target));
+  monitor(target: MonitorTarget, options?: MonitorOptions): Ref {
+    const process = this.#live();
+    const ref = this.#core.signals.monitor(process, checkTarget(target), options?.alias === true);
+    // A reply or DOWN tagged with this ref can only arrive from now on.
+    process.mailbox.mark(ref);
+    return ref;
   }
 
   /** Turns a monitor off (Erlang's `demonitor/2`); returns whether it was still active. */
@@ -283,6 +297,23 @@ export class ProcessContext {
     const ref = this.#core.newRef();
     process.mailbox.mark(ref);
     return ref;
+  }
+
+  /**
+   * A new alias of this process (Erlang's `alias/0`): messages sent to the returned ref
+   * reach this process until {@link ProcessContext.unalias}; after that they are dropped.
+   */
+  alias(): Ref {
+    const process = this.#live();
+    const ref = this.#core.newRef();
+    this.#core.signals.alias(process, ref);
+    process.mailbox.mark(ref);
+    return ref;
+  }
+
+  /** Deactivates an alias (Erlang's `unalias/1`); returns whether it was active. */
+  unalias(ref: Ref): boolean {
+    return this.#core.signals.unalias(this.#live(), ref);
   }
 
   /** Sends `message` to `to` after `ms` milliseconds (Erlang's `erlang:send_after/3`). */

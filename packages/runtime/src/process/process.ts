@@ -58,8 +58,11 @@ export class ProcessExtras {
   /** Linked pids by key. */
   links: Map<string, Pid> | undefined = undefined;
   /** Monitors this process holds, by ref key. */
-  monitors: Map<string, { readonly ref: Ref; readonly target: Pid | string; readonly node?: string }> | undefined =
-    undefined;
+  monitors:
+    | Map<string, { readonly ref: Ref; readonly target: Pid | string; readonly node?: string; readonly alias?: boolean }>
+    | undefined = undefined;
+  /** Ids of the aliases this process holds (see `ProcessContext.alias`). */
+  aliases: Set<number> | undefined = undefined;
   /** Monitors on this process, by ref key → the watcher. */
   monitoredBy: Map<string, { readonly ref: Ref; readonly watcher: Pid; readonly by: Pid | string }> | undefined =
     undefined;

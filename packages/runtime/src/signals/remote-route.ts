@@ -11,7 +11,8 @@ import type { RemoteName } from './messages.js';
  * {@link RemoteEndpoint} (e.g. `noconnection` for links and monitors), never throw.
  */
 export interface RemoteRoute {
-  send(from: Pid | undefined, to: Pid, message: unknown): void;
+  /** `to` is a pid or an alias of a process on another node. */
+  send(from: Pid | undefined, to: Pid | Ref, message: unknown): void;
   sendNamed(from: Pid | undefined, to: RemoteName, message: unknown): void;
   link(from: Pid, to: Pid): void;
   unlink(from: Pid, to: Pid): void;
@@ -25,7 +26,7 @@ export interface RemoteRoute {
 
 /** What a distribution layer calls to deliver what arrived from other nodes. */
 export interface RemoteEndpoint {
-  send(to: Pid, message: unknown): void;
+  send(to: Pid | Ref, message: unknown): void;
   sendNamed(name: string, message: unknown): void;
   link(from: Pid, to: Pid): void;
   unlink(from: Pid, to: Pid): void;

@@ -19,6 +19,8 @@ export interface SignalHost {
   readonly nodeName: string;
   readonly remote: RemoteRoute | undefined;
   newRef(): Ref;
+  /** Makes messages sent to the local ref with this id reach `process` (an alias); `undefined` removes it. */
+  setAlias(refId: number, process: Process | undefined): void;
   /** Ends `process` with `reason` at once, or when its slice leaves the stack. */
   kill(process: Process, reason: ExitReason): void;
 }
@@ -96,14 +98,15 @@ export class Signals {
   // ── monitors ────────────────────────────────────────────────────────────────
 
   /** monitor(process, Target): a DOWN arrives when the target ends (at once, `noproc`, if it is gone). */
-  monitor(self: Process, target: MonitorTarget): Ref {
+  monitor(self: Process, target: MonitorTarget, alias = false): Ref {
     const host = this.#host;
     const ref = host.newRef();
+    if (alias) this.alias(self, ref);
     const remoteName = typeof target === 'object' && !('id' in target) ? target : undefined;
     if ((remoteName !== undefined && remoteName.node !== host.nodeName) || (isPidLike(target) && !target.isLocal)) {
       const remoteTarget = target as Pid | RemoteName;
       self.extra().monitors ??= new Map();
-      self.extras!.monitors!.set(ref.key, { ref, target: remoteTarget as Pid | string, node: remoteTarget.node });
+      self.extras!.monitors!.set(ref.key, { ref, target: remoteTarget as Pid | string, node: remoteTarget.node, alias });
       const remote = host.remote;
       if (remote === undefined) this.#down(self, ref, remoteTarget, 'noconnection');
       else remote.monitor(self.pid, remoteTarget, ref);
@@ -116,7 +119,7 @@ export class Signals {
       this.#down(self, ref, reported, 'noproc');
       return ref;
     }
-    (self.extra().monitors ??= new Map()).set(ref.key, { ref, target: watched.pid });
+    (self.extra().monitors ??= new Map()).set(ref.key, { ref, target: watched.pid, alias });
     (watched.extra().monitoredBy ??= new Map()).set(ref.key, {
       ref,
       watcher: self.pid,
@@ -130,6 +133,7 @@ export class Signals {
     const entry = self.extras?.monitors?.get(ref.key);
     if (entry !== undefined) {
       self.extras!.monitors!.delete(ref.key);
+      if (entry.alias === true) this.unalias(self, ref);
       const target = entry.target;
       if (typeof target === 'object' && 'id' in target && target.isLocal) {
         this.#host.lookup(target)?.extras?.monitoredBy?.delete(ref.key);
@@ -139,6 +143,21 @@ export class Signals {
     }
     if (flush) self.mailbox.removeWhere((m) => isDownFor(m, ref));
     return entry !== undefined;
+  }
+
+  // ── aliases ─────────────────────────────────────────────────────────────────
+
+  /** Makes `ref` an alias of `self`: messages sent to it reach `self` until unalias. */
+  alias(self: Process, ref: Ref): void {
+    (self.extra().aliases ??= new Set()).add(ref.id);
+    this.#host.setAlias(ref.id, self);
+  }
+
+  /** Deactivates an alias; later messages sent to it are dropped. Returns whether it was active. */
+  unalias(self: Process, ref: Ref): boolean {
+    if (self.extras?.aliases?.delete(ref.id) !== true) return false;
+    this.#host.setAlias(ref.id, undefined);
+    return true;
   }
 
   // ── death ───────────────────────────────────────────────────────────────────
@@ -162,9 +181,16 @@ export class Signals {
           continue;
         }
         const process = host.lookup(watcher);
-        if (process === undefined || process.extras?.monitors?.delete(ref.key) !== true) continue;
+        const entry = process?.extras?.monitors?.get(ref.key);
+        if (process === undefined || entry === undefined) continue;
+        process.extras!.monitors!.delete(ref.key);
+        if (entry.alias === true) this.unalias(process, ref);
         process.deliver(downMessage(ref, typeof by === 'string' ? { name: by, node: host.nodeName } : dead.pid, reason));
       }
+    }
+    if (extras.aliases !== undefined) {
+      for (const id of extras.aliases) host.setAlias(id, undefined);
+      extras.aliases = undefined;
     }
     if (extras.monitors !== undefined) {
       const monitors = extras.monitors;
@@ -211,6 +237,7 @@ export class Signals {
     const entry = process?.extras?.monitors?.get(ref.key);
     if (process === undefined || entry === undefined) return;
     process.extras!.monitors!.delete(ref.key);
+    if (entry.alias === true) this.unalias(process, ref);
     this.#down(process, ref, entry.target as Pid | RemoteName, reason);
   }
 
@@ -226,6 +253,7 @@ export class Signals {
         for (const [key, entry] of extras.monitors) {
           if (entry.node !== node) continue;
           extras.monitors.delete(key);
+          if (entry.alias === true) this.unalias(process, entry.ref);
           this.#down(process, entry.ref, entry.target as Pid | RemoteName, 'noconnection');
         }
       }
