@@ -57,6 +57,8 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   readonly #watch: (SliceWatch & { close(): void }) | undefined;
   readonly #userTimers = new Map<string, TimerEntry>();
   readonly #aliases = new Map<number, Process>();
+  // Dirty tasks in flight, settled either way: settle() waits on them instead of polling.
+  readonly #dirtyInFlight = new Set<Promise<void>>();
   readonly #detachSettler: (() => void) | undefined;
   #nextRef = 1;
   // Deaths are applied one after another from this queue, so a chain of linked
@@ -137,6 +139,10 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
 
   registerProcess(name: string, process: Process): void {
     this.registry.register(name, process);
+  }
+
+  unregisterName(name: string): void {
+    this.registry.unregister(name);
   }
 
   setPriority(process: Process, priority: Priority): Priority {
@@ -224,7 +230,14 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   }
 
   runDirty(task: DirtyTask, args: unknown[]): Promise<unknown> {
-    return this.dirtyPool.run(task, args);
+    const result = this.dirtyPool.run(task, args);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#dirtyInFlight.add(settled);
+    void settled.then(() => this.#dirtyInFlight.delete(settled));
+    return result;
   }
 
   // ── exits ───────────────────────────────────────────────────────────────────
@@ -290,8 +303,9 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   async settle(): Promise<void> {
     for (;;) {
       await this.scheduler.idle();
-      if (this.dirtyPool.inFlight === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (this.#dirtyInFlight.size === 0) return;
+      // The process waiting on the task is woken when it settles; then settle again.
+      await Promise.race(this.#dirtyInFlight);
     }
   }
 

@@ -11,6 +11,8 @@ import type { RemoteName } from '../signals/messages.js';
 import type { MonitorTarget } from '../signals/signals.js';
 import { ExitException, ProcessExitedError } from '../errors.js';
 import type { RuntimeCore } from './runtime-core.js';
+import type { Logger } from './logger.js';
+import type { Clock } from '../scheduler/clock.js';
 
 /** Where a message can go: a pid, an alias (a Ref from `alias()`), a locally registered name, or `{name, node}`. */
 export type Address = Pid | Ref | string | RemoteName;
@@ -275,6 +277,33 @@ export class ProcessContext {
   /** Registers this process as `name` (Erlang's `register(Name, self())`). */
   register(name: string): void {
     this.#core.registerProcess(name, this.#live());
+  }
+
+  /** Removes a registered name (Erlang's `unregister/1`; BadArgError if it is not registered). */
+  unregister(name: string): void {
+    this.#live();
+    this.#core.unregisterName(name);
+  }
+
+  /** The pids this process is linked to (Erlang's `process_info(self(), links)`). */
+  links(): Pid[] {
+    const links = this.#live().extras?.links;
+    return links === undefined ? [] : [...links.values()];
+  }
+
+  /** The runtime's clock reading in milliseconds (virtual in tests). */
+  now(): number {
+    return this.#core.clock.now();
+  }
+
+  /** The runtime's clock, for behaviours that keep time (restart windows, timeouts). */
+  get clock(): Clock {
+    return this.#core.clock;
+  }
+
+  /** The runtime's logger (where behaviours send their reports). */
+  get logger(): Logger {
+    return this.#core.logger;
   }
 
   /** The pid registered as `name` on this node, if any. */

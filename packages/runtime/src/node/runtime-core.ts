@@ -5,15 +5,20 @@ import type { DirtyTask } from '../scheduler/dirty-pool.js';
 import type { Pid } from '../terms/pid.js';
 import type { Ref } from '../terms/ref.js';
 import type { Signals } from '../signals/signals.js';
+import type { Clock } from '../scheduler/clock.js';
+import type { Logger } from './logger.js';
 import type { Address, ProcessBody, SpawnOptions } from './process-context.js';
 
 export interface RuntimeCore {
   readonly nodeName: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
   readonly signals: Signals;
   route(to: Address, message: unknown, from: Pid | undefined): void;
   spawn(body: ProcessBody, options: SpawnOptions | undefined, parent: Process | undefined, link: boolean): Pid;
   setPriority(process: Process, priority: Priority): Priority;
   registerProcess(name: string, process: Process): void;
+  unregisterName(name: string): void;
   whereis(name: string): Pid | undefined;
   isAlive(pid: Pid): boolean;
   newRef(): Ref;

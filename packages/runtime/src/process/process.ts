@@ -391,12 +391,22 @@ export class Process implements Runnable, Receiver {
       this.#nextHandlerMessage();
       return;
     }
-    this.status = SUSPENDED;
-    this.#suspendedOn = label ?? 'init callback';
+    // The callback may already wait in a receive it started before its first await;
+    // that wait must stand, or the message it waits for would never wake it.
+    if (this.status === RUNNING) {
+      this.status = SUSPENDED;
+      this.#suspendedOn = label ?? 'init callback';
+    }
     result.then(
       () => {
         if (this.status === EXITED) return;
         this.#suspendedOn = undefined;
+        if (this.waiting?.resume === RESUME_PROMISE) {
+          // A receive the callback started but never awaited: nobody can consume its result.
+          if (this.waiting.timer !== undefined) this.host.timers.cancel(this.waiting.timer);
+          this.waiting = undefined;
+          this.#resolve = undefined;
+        }
         this.status = RUNNABLE;
         this.host.scheduler.enqueue(this);
       },
