@@ -1,0 +1,277 @@
+// The gen_server engine, driven message by message by the scheduler (a HandlerBody):
+// dispatch → call the callback → check its result → reply, continue, or terminate.
+import {
+  errorReason,
+  ExitException,
+  isExitMessage,
+  type ExitReason,
+  type HandlerBody,
+  type Pid,
+  type ProcessContext,
+  type Ref,
+} from '@troupe/runtime';
+import { isCallMessage, isCastMessage } from '../gen/call.js';
+import { reply, type From } from '../gen/from.js';
+import { environmentOf } from '../proc/environment.js';
+import { callCallback } from '../proc/operation.js';
+import type { Starter } from '../proc/start.js';
+import { isSystemMessage, SystemControl, type SystemHooks } from '../proc/system-messages.js';
+import type { GenServer, Next, ServerTypes } from './callbacks.js';
+import { checkResult, type CallbackName, type CheckedResult } from './results.js';
+
+// The loop does not know the module's type parameters; the public API checks them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModule = GenServer<any>;
+type Later = void | PromiseLike<void>;
+
+/** The idle-timeout message a server sends itself; a stale one is recognised by identity. */
+class IdleTimeout {}
+
+/**
+ * One server process. Invariant: `#state` is the state the last valid result returned;
+ * `#idle` is the idle timeout in force (its timer is unset while a system message or a
+ * suspension holds it, and re-armed with the full time afterwards, as OTP's loop does).
+ */
+export class ServerLoop implements HandlerBody<ProcessContext> {
+  readonly #module: AnyModule;
+  readonly #args: unknown;
+  readonly #starter: Starter;
+  readonly #behaviour: string;
+  readonly #system = new SystemControl();
+  #state: unknown = undefined;
+  #idle: { readonly ms: number; timer: Ref | undefined; token: IdleTimeout } | undefined = undefined;
+  #hooks: SystemHooks | undefined = undefined;
+
+  constructor(module: GenServer<ServerTypes>, args: unknown, starter: Starter, behaviour = 'gen_server') {
+    this.#module = module as AnyModule;
+    this.#args = args;
+    this.#starter = starter;
+    this.#behaviour = behaviour;
+  }
+
+  get #parent(): Pid | undefined {
+    return this.#starter.parent;
+  }
+
+  // ── init ───────────────────────────────────────────────────────────────────
+
+  init(self: ProcessContext): Later {
+    const module = this.#module;
+    return attempt(
+      () => callCallback(module.init, () => module.init(this.#args, self)),
+      (result) => this.#afterInit(self, result),
+      (error) => this.#initFailed(self, error),
+    );
+  }
+
+  #afterInit(self: ProcessContext, value: unknown): Later {
+    const result = checkResult('init', value);
+    if (result.kind === 'bad_return_value') return this.#initFailed(self, new ExitException(result));
+    if (result.kind === 'ignore') {
+      this.#starter.initAck(self, { kind: 'ignore' });
+      throw new ExitException('normal');
+    }
+    if (result.kind === 'stop') return this.#initFailed(self, new ExitException(result.reason as ExitReason));
+    this.#state = result.state;
+    this.#starter.initAck(self, { kind: 'ok' });
+    return this.#next(self, result.next);
+  }
+
+  // A failed init acks the error and exits with it; terminate is not called (OTP's init_it).
+  #initFailed(self: ProcessContext, error: unknown): never {
+    const reason = error instanceof ExitException ? error.reason : errorReason(error);
+    this.#starter.initAck(self, { kind: 'error', reason });
+    throw error instanceof ExitException ? error : new ExitException(reason);
+  }
+
+  // ── messages ───────────────────────────────────────────────────────────────
+
+  handle(message: unknown, self: ProcessContext): Later {
+    if (message instanceof IdleTimeout) {
+      if (this.#idle?.token !== message) return;
+      this.#idle = undefined;
+      return this.#invoke(self, 'handleInfo', message, undefined);
+    }
+    if (isSystemMessage(message)) {
+      this.#holdIdle(self);
+      const hooks = (this.#hooks ??= this.#systemHooks(self));
+      return andThen(
+        this.#system.handle(self, message, hooks, (from, value) => reply(self, from, value)),
+        () => this.#afterSystem(self),
+      );
+    }
+    // The parent's EXIT ends the server even while it is suspended (sys's suspend loop does the same).
+    const parent = this.#parent;
+    if (parent !== undefined && isExitMessage(message) && message.from.equals(parent)) {
+      this.#clearIdle(self);
+      return this.#terminate(self, message.reason, undefined);
+    }
+    if (this.#system.suspended) {
+      this.#system.defer(message);
+      return;
+    }
+    this.#clearIdle(self);
+    return this.#dispatch(self, message);
+  }
+
+  #dispatch(self: ProcessContext, message: unknown): Later {
+    if (isCallMessage(message)) return this.#invoke(self, 'handleCall', message.request, message.from);
+    if (isCastMessage(message)) return this.#invoke(self, 'handleCast', message.request, undefined);
+    return this.#invoke(self, 'handleInfo', message, undefined);
+  }
+
+  /** Calls one callback (`argument` is the request, message or continue argument) and applies its result. */
+  #invoke(self: ProcessContext, callback: Exclude<CallbackName, 'init'>, argument: unknown, from: From | undefined): Later {
+    const module = this.#module;
+    const state = this.#state;
+    if (argument instanceof IdleTimeout) argument = 'timeout';
+    if (callback === 'handleInfo' && module.handleInfo === undefined) {
+      environmentOf(self).logger.warn(`${this.#behaviour} ${self.pid}: undefined handleInfo, unhandled message dropped`, {
+        pid: self.pid,
+        message: argument,
+      });
+      return;
+    }
+    return attempt(
+      () => {
+        const fn = required(module[callback], callback);
+        return callCallback(fn, () =>
+          callback === 'handleCall'
+            ? (fn as NonNullable<AnyModule['handleCall']>).call(module, argument, from!, state, self)
+            : (fn as NonNullable<AnyModule['handleCast']>).call(module, argument, state, self),
+        );
+      },
+      (value) => this.#apply(self, callback, value, from),
+      (error) => this.#crashed(self, error),
+    );
+  }
+
+  #apply(self: ProcessContext, callback: CallbackName, value: unknown, from: From | undefined): Later {
+    const result: CheckedResult | { kind: 'bad_return_value' } = checkResult(callback, value);
+    if (result.kind === 'bad_return_value') return this.#terminate(self, result as ExitReason, undefined);
+    this.#state = result.state;
+    if (result.kind === 'stop') {
+      const sendReply = 'reply' in result ? () => reply(self, from!, result.reply) : undefined;
+      return this.#terminate(self, result.reason as ExitReason, sendReply);
+    }
+    if (result.kind === 'reply') reply(self, from!, result.reply);
+    return this.#next(self, result.next);
+  }
+
+  #next(self: ProcessContext, next: Next | undefined): Later {
+    if (next === undefined || next.kind === 'hibernate') return;
+    if (next.kind === 'continue') return this.#invoke(self, 'handleContinue', next.arg, undefined);
+    this.#idle = { ms: next.ms, timer: undefined, token: new IdleTimeout() };
+    this.#armIdle(self);
+  }
+
+  // ── idle timeout ───────────────────────────────────────────────────────────
+
+  #armIdle(self: ProcessContext): void {
+    const idle = this.#idle!;
+    if (idle.ms === Infinity) return;
+    idle.token = new IdleTimeout();
+    idle.timer = self.sendAfter(idle.ms, self.pid, idle.token);
+  }
+
+  #holdIdle(self: ProcessContext): void {
+    const idle = this.#idle;
+    if (idle?.timer === undefined) return;
+    self.cancelTimer(idle.timer);
+    idle.timer = undefined;
+    // A token the timer queued before it was cancelled must not count any more.
+    idle.token = new IdleTimeout();
+  }
+
+  #clearIdle(self: ProcessContext): void {
+    this.#holdIdle(self);
+    this.#idle = undefined;
+  }
+
+  // ── system messages ────────────────────────────────────────────────────────
+
+  #afterSystem(self: ProcessContext): Later {
+    if (this.#system.suspended) return;
+    const deferred = this.#system.takeDeferred();
+    if (deferred.length > 0) {
+      this.#clearIdle(self);
+      return this.#replay(self, deferred, 0);
+    }
+    if (this.#idle !== undefined && this.#idle.timer === undefined) this.#armIdle(self);
+  }
+
+  #replay(self: ProcessContext, messages: unknown[], index: number): Later {
+    for (let i = index; i < messages.length; i++) {
+      const later = this.#dispatch(self, messages[i]);
+      if (later !== undefined) return andThen(later, () => this.#replay(self, messages, i + 1));
+    }
+  }
+
+  #systemHooks(self: ProcessContext): SystemHooks {
+    return {
+      getState: () => this.#state,
+      setState: (state) => {
+        this.#state = state;
+      },
+      status: () => ({ behaviour: this.#behaviour, parent: this.#parent, state: this.#state }),
+      terminate: (reason) => this.#terminate(self, reason, undefined),
+    };
+  }
+
+  // ── ending ─────────────────────────────────────────────────────────────────
+
+  #crashed(self: ProcessContext, error: unknown): Later {
+    // Killed while an async callback ran: nothing is left to clean up.
+    if (!self.isAlive(self.pid)) throw error;
+    return this.#terminate(self, error instanceof ExitException ? error.reason : errorReason(error), undefined);
+  }
+
+  /** Runs terminate, then `afterwards` (a stop result's reply) even if terminate failed, then exits. */
+  #terminate(self: ProcessContext, reason: ExitReason, afterwards: (() => void) | undefined): never | Promise<never> {
+    const module = this.#module;
+    const finish = (failure: unknown): never => {
+      afterwards?.();
+      if (failure === undefined) throw new ExitException(reason);
+      throw failure instanceof ExitException ? failure : new ExitException(errorReason(failure));
+    };
+    if (module.terminate === undefined) return finish(undefined);
+    let result: void | PromiseLike<void>;
+    const terminate = module.terminate;
+    try {
+      result = callCallback(terminate, () => terminate.call(module, reason, this.#state, self)) as Later;
+    } catch (error) {
+      return finish(error);
+    }
+    if (!isThenable(result)) return finish(undefined);
+    return Promise.resolve(result).then(
+      () => finish(undefined),
+      (error: unknown) => finish(error ?? new Error('terminate rejected')),
+    );
+  }
+}
+
+function required<F>(callback: F | undefined, name: string): F {
+  if (callback === undefined) throw new TypeError(`the callback module has no ${name}`);
+  return callback;
+}
+
+/** Runs `body`; hands its value (awaited if a promise) to `next`, or what it threw to `failed`. */
+function attempt<T>(body: () => T | PromiseLike<T>, next: (value: T) => Later, failed: (error: unknown) => Later): Later {
+  let value: T | PromiseLike<T>;
+  try {
+    value = body();
+  } catch (error) {
+    return failed(error);
+  }
+  if (isThenable(value)) return Promise.resolve(value).then(next, failed);
+  return next(value);
+}
+
+function andThen(later: Later, next: () => Later): Later {
+  if (isThenable(later)) return Promise.resolve(later).then(next);
+  return next();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

@@ -1,0 +1,103 @@
+// The call protocol (gen:call): monitor-as-alias, request, wait for the tagged reply or
+// DOWN; a timeout drops the alias so a late reply never reaches the caller. And cast.
+import { BadArgError, isDownMessage, TIMEOUT, type ProcessContext } from '@troupe/runtime';
+import { CallExitError, CallTimeoutError } from '../errors.js';
+import { perform, wait, type Caller, type Operation, type Steps } from '../proc/operation.js';
+import { isReplyFor, type From } from './from.js';
+import { checkServerRef, isSelf, type ServerRef, type TypedServerRef } from './server-ref.js';
+
+/** The default call timeout, as in OTP: 5000 ms. */
+export const DEFAULT_CALL_TIMEOUT_MS = 5000;
+
+/** `{'$gen_call', From, Request}` */
+export interface CallMessage<Request = unknown> {
+  readonly kind: '$gen_call';
+  readonly from: From;
+  readonly request: Request;
+}
+
+/** `{'$gen_cast', Request}` */
+export interface CastMessage<Request = unknown> {
+  readonly kind: '$gen_cast';
+  readonly request: Request;
+}
+
+/** Type guard for call requests. */
+export function isCallMessage(message: unknown): message is CallMessage {
+  return typeof message === 'object' && message !== null && (message as CallMessage).kind === '$gen_call';
+}
+
+/** Type guard for cast requests. */
+export function isCastMessage(message: unknown): message is CastMessage {
+  return typeof message === 'object' && message !== null && (message as CastMessage).kind === '$gen_cast';
+}
+
+/**
+ * Sends `request` to `server` and waits for its reply (Erlang's `gen_server:call/3`).
+ * Throws {@link CallTimeoutError} after `timeoutMs` (default 5000; `Infinity` waits
+ * forever) and {@link CallExitError} if the server ends first (`reason` `'noproc'` when
+ * it does not exist), or at once for a call to the calling process itself.
+ *
+ * From a process: `yield* call(self, …)` or `await call(self, …)`. From plain Node code:
+ * `await call(runtime, …)`. With a {@link TypedServerRef}, a wrong request does not compile.
+ */
+export function call<C extends Caller, Request = unknown, Reply = unknown>(
+  caller: C,
+  server: TypedServerRef<Request, unknown, Reply>,
+  request: NoInfer<Request>,
+  timeoutMs: number = DEFAULT_CALL_TIMEOUT_MS,
+): Operation<C, Reply> {
+  checkServerRef('call', server);
+  checkTimeout('call', timeoutMs);
+  return perform(caller, (self) => requestSteps(self, server, (from) => ({ kind: '$gen_call', from, request }), timeoutMs)) as Operation<C, Reply>;
+}
+
+/**
+ * Sends `request` to `server` without waiting (Erlang's `gen_server:cast/2`). Never
+ * fails: a dead server or an unregistered name drops the request.
+ */
+export function cast<Request = unknown>(caller: Caller, server: TypedServerRef<unknown, Request, unknown>, request: NoInfer<Request>): void {
+  checkServerRef('cast', server);
+  try {
+    caller.send(server, { kind: '$gen_cast', request } satisfies CastMessage);
+  } catch (error) {
+    if (!(error instanceof BadArgError)) throw error;
+  }
+}
+
+/**
+ * The request/reply protocol every behaviour shares (calls and system requests): the
+ * monitor ref doubles as the alias the reply is sent to and marks the mailbox, so the
+ * wait never scans messages that were queued before it.
+ */
+export function* requestSteps(
+  self: ProcessContext,
+  server: ServerRef,
+  message: (from: From) => unknown,
+  timeoutMs: number,
+): Steps<unknown> {
+  if (isSelf(self, server)) throw new CallExitError(server, 'calling_self');
+  const tag = self.monitor(server, { alias: true });
+  try {
+    self.send(server, message({ pid: self.pid, tag }));
+  } catch (error) {
+    // An unregistered local name: the monitor has already queued a DOWN with noproc.
+    if (!(error instanceof BadArgError)) throw error;
+  }
+  const answer = yield wait(tag, (m) => isReplyFor(m, tag) || isDownMessage(m, tag), timeoutMs);
+  if (answer === TIMEOUT) {
+    // Ends the monitor and its alias: a reply sent from now on is dropped by the runtime.
+    self.demonitor(tag, { flush: true });
+    throw new CallTimeoutError(server, timeoutMs);
+  }
+  if (isDownMessage(answer)) throw new CallExitError(server, answer.reason);
+  self.demonitor(tag, { flush: true });
+  return (answer as { reply: unknown }).reply;
+}
+
+/** Throws a TypeError unless `timeoutMs` is a non-negative number or Infinity. */
+export function checkTimeout(fn: string, timeoutMs: unknown): asserts timeoutMs is number {
+  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+    throw new TypeError(`${fn}: timeoutMs must be a non-negative number of milliseconds or Infinity, got ${String(timeoutMs)}`);
+  }
+}
