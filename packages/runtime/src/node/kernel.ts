@@ -15,7 +15,7 @@ import { formatReason, isCrash, type ExitReason } from '../terms/exit-reason.js'
 import { Signals, type SignalHost } from '../signals/signals.js';
 import type { RemoteName } from '../signals/messages.js';
 import type { RemoteRoute } from '../signals/remote-route.js';
-import { BadArgError } from '../errors.js';
+import { BadArgError, RuntimeStoppedError } from '../errors.js';
 import { ProcessTable } from './process-table.js';
 import { Registry } from './registry.js';
 import type { Logger } from './logger.js';
@@ -95,7 +95,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   // ── processes ───────────────────────────────────────────────────────────────
 
   spawn(body: ProcessBody, options: SpawnOptions | undefined, parent: Process | undefined, link: boolean): Pid {
-    if (this.stopped) throw new BadArgError('spawn: the runtime has been shut down');
+    if (this.stopped) throw new RuntimeStoppedError('spawn: the runtime has been shut down');
     checkBody(body);
     const priority = options?.priority ?? 'normal';
     const priorityIndex = PRIORITY_INDEX[priority];

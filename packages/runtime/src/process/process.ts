@@ -20,7 +20,7 @@ import type { TimerService } from '../scheduler/timers.js';
 import type { Pid } from '../terms/pid.js';
 import type { Ref } from '../terms/ref.js';
 import { errorReason, type ExitReason } from '../terms/exit-reason.js';
-import { ExitException, ProcessExitedError } from '../errors.js';
+import { ConcurrentReceiveError, ExitException, ProcessExitedError } from '../errors.js';
 
 export const RUNNABLE = 0;
 export const RUNNING = 1;
@@ -192,6 +192,9 @@ export class Process implements Runnable, Receiver {
    */
   beginReceive(op: ReceiveOp<unknown>): unknown {
     if (this.status === EXITED) throw new ProcessExitedError(`process ${this.pid} has exited`);
+    if (this.waiting !== undefined && this.waiting.resume !== RESUME_HANDLER) {
+      throw new ConcurrentReceiveError(`receive: process ${this.pid} already waits in another receive; await it first`);
+    }
     this.reductions++;
     const mailbox = this.mailbox;
     if (--this.budget > 0) {

@@ -58,7 +58,13 @@ export class Scheduler {
     this.#queuedCount++;
     if (!this.#pending && !this.#running) {
       this.#pending = true;
-      queueMicrotask(this.#loop);
+      // Async bodies wake the scheduler from microtasks, each time from an empty queue;
+      // without this check such a chain would never let Node's event loop run.
+      if (++this.#turnChecks % SLICES_PER_TIME_CHECK === 0 && performance.now() - this.#turnStart >= this.#options.maxBusyMs) {
+        setImmediate(this.#afterEventLoopTurn);
+      } else {
+        queueMicrotask(this.#loop);
+      }
     }
   }
 
