@@ -44,7 +44,6 @@ function watchdog(): NonNullable<typeof shared> {
     // Plain JavaScript: must not inherit a TypeScript loader's flags.
     execArgv: [],
   });
-  worker.unref();
   const owners = new Map<number, (slice: LongSlice) => void>();
   worker.on('message', (report: { online?: true; owner: number; id: number; durationMs: number }) => {
     if (report.online === true) {
@@ -57,6 +56,9 @@ function watchdog(): NonNullable<typeof shared> {
     // The monitor is an aid; losing it must never take the application down.
     shared = undefined;
   });
+  // After the listeners: attaching a 'message' listener refs the worker's port again,
+  // and the monitor must never keep Node alive by itself.
+  worker.unref();
   shared = {
     slots: new Int32Array(buffer, 0, 4),
     startTime: new Float64Array(buffer, 16, 1),
