@@ -8,7 +8,7 @@ import type { Clock } from '../scheduler/clock.js';
 import { DirtyPool, type DirtyTask } from '../scheduler/dirty-pool.js';
 import { PRIORITY_INDEX, type Priority } from '../scheduler/runnable.js';
 import { watchSlices, type SliceWatch } from '../scheduler/long-schedule.js';
-import { Pid } from '../terms/pid.js';
+import { Pid, PID_PROCESS } from '../terms/pid.js';
 import { Ref } from '../terms/ref.js';
 import { NodeTable } from '../terms/node-handle.js';
 import { formatReason, isCrash, type ExitReason } from '../terms/exit-reason.js';
@@ -105,6 +105,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
     const pid = new Pid(this.nodes.local, this.table.allocateId());
     const process = new Process(pid, this, body, priorityIndex);
     process.context = new ProcessContext(this, process);
+    pid[PID_PROCESS] = process;
     if (options !== undefined) applySpawnOptions(process, options);
     if (options?.name !== undefined) this.registry.register(options.name, process);
     this.table.add(process);
@@ -119,6 +120,8 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   }
 
   lookup(pid: Pid): Process | undefined {
+    const direct = pid[PID_PROCESS] as Process | undefined;
+    if (direct !== undefined) return direct;
     if (pid.nodeHandle !== this.nodes.local) return undefined;
     const process = this.table.get(pid.id);
     return process !== undefined && process.pid.serial === pid.serial ? process : undefined;
@@ -159,6 +162,11 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   route(to: Address, message: unknown, from: Pid | undefined): void {
     if (this.#freeze) deepFreeze(message);
     if (to instanceof Pid) {
+      const direct = to[PID_PROCESS] as Process | undefined;
+      if (direct !== undefined) {
+        direct.deliver(message);
+        return;
+      }
       if (to.nodeHandle === this.nodes.local) {
         const process = this.table.get(to.id);
         if (process !== undefined && process.pid.serial === to.serial) process.deliver(message);
@@ -271,6 +279,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
 
   #finish(process: Process, reason: ExitReason, ownDoing: boolean): void {
     process.markExited(reason);
+    process.pid[PID_PROCESS] = undefined;
     this.table.delete(process.id);
     this.registry.release(process);
     if (ownDoing && isCrash(reason)) this.#crashReport(process, reason);

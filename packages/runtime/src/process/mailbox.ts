@@ -2,25 +2,32 @@
 import type { Ref } from '../terms/ref.js';
 import type { Matcher } from './receive.js';
 
+const FIRST_CAPACITY = 4;
+
 /**
- * Messages in arrival order. Indexes are absolute positions in `#items`; live messages
- * sit in [head, items.length). Removing from the middle (a selective match) splices;
- * removing the head just advances `head`.
+ * Messages in arrival order, in a growable ring buffer addressed by positions: the
+ * message at position p lives in slot `p & mask`; live messages sit in [head, end).
+ * Taking the head just advances it; taking from the middle (a selective match) shifts
+ * the later messages back by one, so their positions drop by one. When the mailbox
+ * empties, every position restarts at 0, so they stay small integers.
  *
- * Invariant: `scan` ≥ head; every message in [head, scan) was already tried and
+ * Invariant: head ≤ scan ≤ end; every message in [head, scan) was already tried and
  * rejected by the receive now waiting, so a wake-up only tests the new ones.
  * Invariant: when `markRef` is set, no message before `markIndex` can contain it (they
  * arrived before the ref existed), so a receive `since` that ref starts there.
  */
 export class Mailbox {
-  #items: unknown[] = [];
+  // Allocated on the first message: an idle process that never received costs no slots.
+  #slots: unknown[] | undefined = undefined;
+  #mask = 0;
   #head = 0;
+  #end = 0;
   scan = 0;
   markRef: Ref | undefined = undefined;
   markIndex = 0;
 
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#end - this.#head;
   }
 
   get head(): number {
@@ -28,60 +35,71 @@ export class Mailbox {
   }
 
   get end(): number {
-    return this.#items.length;
+    return this.#end;
   }
 
   push(message: unknown): void {
-    this.#items.push(message);
+    let slots = this.#slots;
+    if (slots === undefined) {
+      slots = this.#slots = new Array(FIRST_CAPACITY);
+      this.#mask = FIRST_CAPACITY - 1;
+    } else if (this.#end - this.#head > this.#mask) {
+      slots = this.#grow();
+    }
+    slots[this.#end & this.#mask] = message;
+    this.#end++;
   }
 
-  at(index: number): unknown {
-    return this.#items[index];
+  at(position: number): unknown {
+    return this.#slots![position & this.#mask];
   }
 
-  /** Removes and returns the message at absolute `index` (head ≤ index < end). */
-  take(index: number): unknown {
-    const items = this.#items;
-    const message = items[index];
-    if (index === this.#head) {
-      items[index] = undefined;
+  /** Absolute position of the first message in [from, end) a matcher accepts, or -1. */
+  find(from: number, matchers: readonly Matcher[] | null): number {
+    const end = this.#end;
+    if (matchers === null) return from < end ? from : -1;
+    const slots = this.#slots!;
+    const mask = this.#mask;
+    if (matchers.length === 1) {
+      const test = matchers[0]!;
+      for (let p = from; p < end; p++) if (test(slots[p & mask])) return p;
+      return -1;
+    }
+    for (let p = from; p < end; p++) {
+      const message = slots[p & mask];
+      for (const test of matchers) if (test(message)) return p;
+    }
+    return -1;
+  }
+
+  /** Removes and returns the message at `position` (head ≤ position < end). */
+  take(position: number): unknown {
+    const slots = this.#slots!;
+    const mask = this.#mask;
+    const message = slots[position & mask];
+    if (position === this.#head) {
+      slots[position & mask] = undefined;
       this.#head++;
-      if (this.#head === items.length) {
-        items.length = 0;
-        this.#head = 0;
-        this.markIndex = 0;
-      } else if (this.#head >= 1024 && this.#head * 2 >= items.length) {
-        this.#compact();
-      }
     } else {
-      items.splice(index, 1);
-      if (index < this.markIndex) this.markIndex--;
+      const last = this.#end - 1;
+      for (let p = position; p < last; p++) slots[p & mask] = slots[(p + 1) & mask];
+      slots[last & mask] = undefined;
+      this.#end = last;
+      if (position < this.markIndex) this.markIndex--;
+    }
+    if (this.#head === this.#end) {
+      this.#head = 0;
+      this.#end = 0;
+      this.markIndex = 0;
     }
     this.scan = this.#head;
     return message;
   }
 
-  /** Absolute index of the first message in [from, end) a matcher accepts, or -1. */
-  find(from: number, matchers: readonly Matcher[] | null): number {
-    const items = this.#items;
-    const end = items.length;
-    if (matchers === null) return from < end ? from : -1;
-    if (matchers.length === 1) {
-      const test = matchers[0]!;
-      for (let i = from; i < end; i++) if (test(items[i])) return i;
-      return -1;
-    }
-    for (let i = from; i < end; i++) {
-      const message = items[i];
-      for (const test of matchers) if (test(message)) return i;
-    }
-    return -1;
-  }
-
   /** Remembers the current end as the first position a reply tagged `ref` could be at. */
   mark(ref: Ref): void {
     this.markRef = ref;
-    this.markIndex = this.#items.length;
+    this.markIndex = this.#end;
   }
 
   /** Where a receive `since` `ref` may start scanning. */
@@ -93,34 +111,42 @@ export class Mailbox {
   /** Removes the messages `drop` selects (demonitor flush), keeping the order of the rest. */
   removeWhere(drop: (message: unknown) => boolean): number {
     let removed = 0;
-    for (let i = this.#head; i < this.#items.length; ) {
-      if (drop(this.#items[i])) {
-        this.take(i);
+    for (let p = this.#head; p < this.#end; ) {
+      if (drop(this.at(p))) {
+        this.take(p);
         removed++;
-      } else i++;
+      } else p++;
     }
     return removed;
   }
 
   /** A copy of the queued messages, oldest first (introspection). */
   snapshot(): unknown[] {
-    return this.#items.slice(this.#head);
+    const copy: unknown[] = [];
+    for (let p = this.#head; p < this.#end; p++) copy.push(this.at(p));
+    return copy;
   }
 
   /** Drops everything (the process died). */
   clear(): void {
-    this.#items = [];
+    this.#slots = undefined;
+    this.#mask = 0;
     this.#head = 0;
+    this.#end = 0;
     this.scan = 0;
     this.markRef = undefined;
     this.markIndex = 0;
   }
 
-  #compact(): void {
-    const shift = this.#head;
-    this.#items = this.#items.slice(shift);
-    this.#head = 0;
-    this.scan = Math.max(0, this.scan - shift);
-    this.markIndex = Math.max(0, this.markIndex - shift);
+  #grow(): unknown[] {
+    const old = this.#slots!;
+    const oldMask = this.#mask;
+    const capacity = (oldMask + 1) * 2;
+    const slots: unknown[] = new Array(capacity);
+    const mask = capacity - 1;
+    for (let p = this.#head; p < this.#end; p++) slots[p & mask] = old[p & oldMask];
+    this.#slots = slots;
+    this.#mask = mask;
+    return slots;
   }
 }

@@ -61,9 +61,15 @@ export interface Receiver {
  * `next()` looks in the mailbox and either completes at once or yields WAIT; the driver
  * later resumes it with the matched message (or TIMEOUT).
  */
+// What next() returns while the receive waits: shared, since yield* passes it through as is.
+const WAIT_RESULT: IteratorResult<unknown, never> = { done: false, value: WAIT };
+
 export class ReceiveOp<T> implements Receive<T>, Iterator<unknown, T, unknown> {
   timer: TimerEntry | undefined = undefined;
   timedOut = false;
+  // The op is its own final IteratorResult, so a receive allocates one object, not three.
+  done = false;
+  value: T | undefined = undefined;
   #started = false;
 
   constructor(
@@ -79,11 +85,17 @@ export class ReceiveOp<T> implements Receive<T>, Iterator<unknown, T, unknown> {
   }
 
   next(resumed?: unknown): IteratorResult<unknown, T> {
-    if (this.#started) return { done: true, value: resumed as T };
+    if (this.#started) return this.#finish(resumed);
     this.#started = true;
     const message = this.receiver.beginReceive(this);
-    if (message === NO_MESSAGE) return { done: false, value: WAIT };
-    return { done: true, value: message as T };
+    if (message === NO_MESSAGE) return WAIT_RESULT;
+    return this.#finish(message);
+  }
+
+  #finish(message: unknown): IteratorResult<unknown, T> {
+    this.done = true;
+    this.value = message as T;
+    return this as IteratorReturnResult<T>;
   }
 
   then<R1 = T, R2 = never>(): PromiseLike<R1 | R2> {
