@@ -8,7 +8,7 @@ import type { Clock } from '../scheduler/clock.js';
 import { DirtyPool, type DirtyTask } from '../scheduler/dirty-pool.js';
 import { PRIORITY_INDEX, type Priority } from '../scheduler/runnable.js';
 import { watchSlices, type SliceWatch } from '../scheduler/long-schedule.js';
-import { Pid, PID_PROCESS } from '../terms/pid.js';
+import { Pid } from '../terms/pid.js';
 import { Ref } from '../terms/ref.js';
 import { NodeTable } from '../terms/node-handle.js';
 import { formatReason, isCrash, type ExitReason } from '../terms/exit-reason.js';
@@ -77,7 +77,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
     this.#watch =
       options.longScheduleMs === false
         ? undefined
-        : watchSlices(options.longScheduleMs, ({ id, durationMs }) => this.#reportLongSlice(id, durationMs));
+        : watchSlices(options.longScheduleMs, ({ id, serial, durationMs }) => this.#reportLongSlice(id, serial, durationMs));
     this.scheduler = new Scheduler({
       reductionsPerSlice: options.reductionsPerSlice,
       reductionsPerTurn: options.reductionsPerSlice * 25,
@@ -102,10 +102,10 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
     if (priorityIndex === undefined) {
       throw new TypeError(`spawn: options.priority must be 'low', 'normal', 'high' or 'max', got ${String(priority)}`);
     }
-    const pid = new Pid(this.nodes.local, this.table.allocateId());
+    const slot = this.table.allocate();
+    const pid = new Pid(this.nodes.local, slot.id, slot.serial);
     const process = new Process(pid, this, body, priorityIndex);
     process.context = new ProcessContext(this, process);
-    pid[PID_PROCESS] = process;
     if (options !== undefined) applySpawnOptions(process, options);
     if (options?.name !== undefined) this.registry.register(options.name, process);
     this.table.add(process);
@@ -120,11 +120,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   }
 
   lookup(pid: Pid): Process | undefined {
-    const direct = pid[PID_PROCESS] as Process | undefined;
-    if (direct !== undefined) return direct;
-    if (pid.nodeHandle !== this.nodes.local) return undefined;
-    const process = this.table.get(pid.id);
-    return process !== undefined && process.pid.serial === pid.serial ? process : undefined;
+    return pid.nodeHandle === this.nodes.local ? this.table.get(pid.id, pid.serial) : undefined;
   }
 
   lookupName(name: string): Process | undefined {
@@ -162,14 +158,8 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   route(to: Address, message: unknown, from: Pid | undefined): void {
     if (this.#freeze) deepFreeze(message);
     if (to instanceof Pid) {
-      const direct = to[PID_PROCESS] as Process | undefined;
-      if (direct !== undefined) {
-        direct.deliver(message);
-        return;
-      }
       if (to.nodeHandle === this.nodes.local) {
-        const process = this.table.get(to.id);
-        if (process !== undefined && process.pid.serial === to.serial) process.deliver(message);
+        this.table.get(to.id, to.serial)?.deliver(message);
       } else {
         this.remote?.send(from, to, message);
       }
@@ -265,10 +255,13 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   }
 
   #enqueueDeath(process: Process, reason: ExitReason, ownDoing: boolean): void {
-    this.#dying.push({ process, reason, ownDoing });
-    if (this.#draining) return;
+    if (this.#draining) {
+      this.#dying.push({ process, reason, ownDoing });
+      return;
+    }
     this.#draining = true;
     try {
+      this.#finish(process, reason, ownDoing);
       for (let next = this.#dying.shift(); next !== undefined; next = this.#dying.shift()) {
         if (next.process.alive) this.#finish(next.process, next.reason, next.ownDoing);
       }
@@ -279,8 +272,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
 
   #finish(process: Process, reason: ExitReason, ownDoing: boolean): void {
     process.markExited(reason);
-    process.pid[PID_PROCESS] = undefined;
-    this.table.delete(process.id);
+    this.table.delete(process);
     this.registry.release(process);
     if (ownDoing && isCrash(reason)) this.#crashReport(process, reason);
     this.signals.processDied(process, reason);
@@ -298,9 +290,10 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
     });
   }
 
-  #reportLongSlice(id: number, durationMs: number): void {
-    const pid = new Pid(this.nodes.local, id);
-    const name = this.table.get(id)?.extras?.name;
+  #reportLongSlice(id: number, serial: number, durationMs: number): void {
+    const process = this.table.get(id, serial);
+    const pid = process?.pid ?? new Pid(this.nodes.local, id, serial);
+    const name = process?.extras?.name;
     const who = name === undefined ? `${pid}` : `${pid} (${name})`;
     this.logger.warn(`long schedule: process ${who} held the scheduler for ${durationMs} ms`, { pid, durationMs });
     this.events.emit('long_schedule', { pid, durationMs });

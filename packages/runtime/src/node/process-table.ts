@@ -1,32 +1,52 @@
-// ProcessTable: the live local processes by id, and id allocation.
+// ProcessTable: the live local processes, in slots reused like the BEAM's process table.
 import type { Process } from '../process/process.js';
 
+/**
+ * A pid's id is its slot here and its serial counts the slot's reuses, as in Erlang
+ * (`<0.Index.Serial>`): a lookup is an array read plus a serial check, with no hashing,
+ * and a table that churns through millions of short-lived processes allocates nothing.
+ */
 export class ProcessTable {
-  readonly #byId = new Map<number, Process>();
-  // Id 0 is reserved for the runtime itself (the sender of signals from outside any process).
-  #nextId = 1;
+  // Slot 0 is reserved for the runtime itself (the sender of signals from outside any process).
+  readonly #slots: (Process | undefined)[] = [undefined];
+  readonly #serials: number[] = [0];
+  readonly #free: number[] = [];
+  #size = 0;
 
   get size(): number {
-    return this.#byId.size;
+    return this.#size;
   }
 
-  allocateId(): number {
-    return this.#nextId++;
+  /** Reserves a slot for a new process: its pid's id and serial. */
+  allocate(): { id: number; serial: number } {
+    const id = this.#free.pop();
+    if (id !== undefined) return { id, serial: this.#serials[id]! };
+    this.#slots.push(undefined);
+    this.#serials.push(0);
+    return { id: this.#slots.length - 1, serial: 0 };
   }
 
   add(process: Process): void {
-    this.#byId.set(process.id, process);
+    this.#slots[process.pid.id] = process;
+    this.#size++;
   }
 
-  get(id: number): Process | undefined {
-    return this.#byId.get(id);
+  /** The live process in slot `id` if its serial matches. */
+  get(id: number, serial: number): Process | undefined {
+    const process = this.#slots[id];
+    return process !== undefined && process.pid.serial === serial ? process : undefined;
   }
 
-  delete(id: number): void {
-    this.#byId.delete(id);
+  delete(process: Process): void {
+    const id = process.pid.id;
+    if (this.#slots[id] !== process) return;
+    this.#slots[id] = undefined;
+    this.#serials[id] = this.#serials[id]! + 1;
+    this.#free.push(id);
+    this.#size--;
   }
 
-  values(): IterableIterator<Process> {
-    return this.#byId.values();
+  *values(): IterableIterator<Process> {
+    for (const process of this.#slots) if (process !== undefined) yield process;
   }
 }

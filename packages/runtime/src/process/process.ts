@@ -82,6 +82,7 @@ export type AnyBody = ((self: AnyContext) => unknown) | HandlerBody<AnyContext>;
 
 export class Process implements Runnable, Receiver {
   readonly id: number;
+  readonly serial: number;
   readonly pid: Pid;
   readonly host: ProcessHost;
   readonly mailbox = new Mailbox();
@@ -107,6 +108,7 @@ export class Process implements Runnable, Receiver {
 
   constructor(pid: Pid, host: ProcessHost, body: AnyBody, priorityIndex: number) {
     this.id = pid.id;
+    this.serial = pid.serial;
     this.pid = pid;
     this.host = host;
     this.#body = body;

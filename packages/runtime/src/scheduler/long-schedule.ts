@@ -7,20 +7,22 @@ import { Worker } from 'node:worker_threads';
 
 /** What the scheduler calls around each slice: two stores, no clock read. */
 export interface SliceWatch {
-  enter(id: number): void;
+  enter(id: number, serial: number): void;
   leave(): void;
 }
 
 /** A slice observed holding the thread for at least `durationMs`. */
 export interface LongSlice {
   readonly id: number;
+  readonly serial: number;
   readonly durationMs: number;
 }
 
 const SEQ = 0; // odd while a slice runs
 const ID = 1;
 const OWNER = 2;
-const START_SEQ = 3; // the slice whose start time is in START_TIME (only before the watchdog is online)
+const SELF_TIMED_SEQ = 3; // a slice the main thread times itself (before the watchdog is online)
+const SERIAL = 4;
 const SAMPLE_MS = 5;
 
 // One watchdog thread serves every runtime of this Node thread: only one slice can be on
@@ -28,7 +30,6 @@ const SAMPLE_MS = 5;
 let shared:
   | {
       slots: Int32Array;
-      startTime: Float64Array;
       online: boolean;
       worker: Worker;
       owners: Map<number, (slice: LongSlice) => void>;
@@ -38,19 +39,19 @@ let shared:
 
 function watchdog(): NonNullable<typeof shared> {
   if (shared !== undefined) return shared;
-  const buffer = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT + Float64Array.BYTES_PER_ELEMENT);
+  const buffer = new SharedArrayBuffer(6 * Int32Array.BYTES_PER_ELEMENT);
   const worker = new Worker(new URL('../../worker/long-schedule-worker.mjs', import.meta.url), {
     workerData: { buffer, sampleMs: SAMPLE_MS },
     // Plain JavaScript: must not inherit a TypeScript loader's flags.
     execArgv: [],
   });
   const owners = new Map<number, (slice: LongSlice) => void>();
-  worker.on('message', (report: { online?: true; owner: number; id: number; durationMs: number }) => {
+  worker.on('message', (report: { online?: true; owner: number; id: number; serial: number; durationMs: number }) => {
     if (report.online === true) {
       if (shared !== undefined) shared.online = true;
       return;
     }
-    owners.get(report.owner)?.({ id: report.id, durationMs: report.durationMs });
+    owners.get(report.owner)?.({ id: report.id, serial: report.serial, durationMs: report.durationMs });
   });
   worker.on('error', () => {
     // The monitor is an aid; losing it must never take the application down.
@@ -60,8 +61,7 @@ function watchdog(): NonNullable<typeof shared> {
   // and the monitor must never keep Node alive by itself.
   worker.unref();
   shared = {
-    slots: new Int32Array(buffer, 0, 4),
-    startTime: new Float64Array(buffer, 16, 1),
+    slots: new Int32Array(buffer, 0, 6),
     online: false,
     worker,
     owners,
@@ -75,25 +75,33 @@ export function watchSlices(thresholdMs: number, report: (slice: LongSlice) => v
   const dog = watchdog();
   const owner = dog.nextOwner++;
   const slots = dog.slots;
-  const startTime = dog.startTime;
+  // While the watchdog thread starts (tens of ms), the main thread times slices itself.
+  let selfTimedStart = -1;
   dog.owners.set(owner, (slice) => {
     if (slice.durationMs >= thresholdMs) report(slice);
   });
   return {
-    enter(id: number): void {
+    enter(id: number, serial: number): void {
       slots[ID] = id;
+      slots[SERIAL] = serial;
       slots[OWNER] = owner;
       const seq = (slots[SEQ]! + 1) | 1;
-      // The watchdog thread takes tens of ms to start; until it runs, stamp each slice's
-      // start so one that begins before it is still measured from its real start.
       if (!dog.online) {
-        startTime[0] = performance.timeOrigin + performance.now();
-        slots[START_SEQ] = seq;
+        selfTimedStart = performance.now();
+        slots[SELF_TIMED_SEQ] = seq;
       }
       slots[SEQ] = seq;
     },
     leave(): void {
       slots[SEQ] = (slots[SEQ]! + 1) & ~1;
+      if (selfTimedStart < 0) return;
+      const durationMs = Math.round(performance.now() - selfTimedStart);
+      selfTimedStart = -1;
+      if (durationMs >= thresholdMs) {
+        const slice = { id: slots[ID]!, serial: slots[SERIAL]!, durationMs };
+        // Reported from a macrotask, like the watchdog's reports, never inside the scheduler loop.
+        setImmediate(() => report(slice));
+      }
     },
     close(): void {
       dog.owners.delete(owner);

@@ -12,6 +12,7 @@ export interface Runnable {
   queued: boolean;
   /** Runs one slice of at most `budget` reductions; returns the reductions spent. */
   run(budget: number): number;
-  /** An id the long-schedule monitor reports (a process id). */
+  /** The id and serial the long-schedule monitor reports (a pid's). */
   readonly id: number;
+  readonly serial: number;
 }

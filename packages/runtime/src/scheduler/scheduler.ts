@@ -120,7 +120,7 @@ export class Scheduler {
         this.#queuedCount--;
         item.queued = false;
         this.#current = item;
-        if (watch !== undefined) watch.enter(item.id);
+        if (watch !== undefined) watch.enter(item.id, item.serial);
         this.#turnReductions += item.run(options.reductionsPerSlice);
         if (watch !== undefined) watch.leave();
         this.#current = undefined;

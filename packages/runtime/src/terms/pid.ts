@@ -2,29 +2,17 @@
 import type { NodeHandle } from './node-handle.js';
 
 /**
- * Key of the live process a local pid points at (set by the runtime at spawn, cleared at
- * exit), so a send finds its receiver without a table lookup. Not exported publicly.
- */
-export const PID_PROCESS: unique symbol = Symbol('troupe.pid.process');
-
-/**
  * A process identifier (Erlang's pid). A value: compare with {@link Pid.equals},
  * key maps with {@link Pid.key} (or `String(pid)`), print as `<0.42.0>` where the
  * first number is 0 for a local process and the peer's index for a remote one.
  */
 export class Pid {
-  /** @internal */
-  declare [PID_PROCESS]: unknown;
-
   /** @internal pids are made by a runtime (spawn) or by the wire decoder. */
   constructor(
     readonly nodeHandle: NodeHandle,
     readonly id: number,
     readonly serial = 0,
-  ) {
-    // Not enumerable: two pids of one process compare equal whichever one carries it.
-    Object.defineProperty(this, PID_PROCESS, { value: undefined, writable: true, enumerable: false });
-  }
+  ) {}
 
   /** The node this process lives on, e.g. `'a@127.0.0.1'` (Erlang's `node(Pid)`). */
   get node(): string {
