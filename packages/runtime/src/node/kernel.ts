@@ -50,6 +50,8 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   readonly signals: Signals;
   readonly dirtyPool: DirtyPool;
   remote: RemoteRoute | undefined = undefined;
+  /** The public Runtime over this kernel (set by it right after construction). */
+  facade!: import('./runtime.js').Runtime;
   /** The pid signals from outside any process come from (Erlang's init-like sender). */
   readonly systemPid: Pid;
   stopped = false;
@@ -105,7 +107,6 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
     const slot = this.table.allocate();
     const pid = new Pid(this.nodes.local, slot.id, slot.serial);
     const process = new Process(pid, this, body, priorityIndex);
-    process.context = new ProcessContext(this, process);
     if (options !== undefined) applySpawnOptions(process, options);
     if (options?.name !== undefined) this.registry.register(options.name, process);
     this.table.add(process);
@@ -182,6 +183,10 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
       return;
     }
     throw new TypeError(`send: to must be a Pid, an alias Ref, a registered name or {name, node}, got ${String(to)}`);
+  }
+
+  contextFor(process: Process): ProcessContext {
+    return new ProcessContext(process);
   }
 
   setAlias(refId: number, process: Process | undefined): void {
@@ -271,7 +276,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   }
 
   #finish(process: Process, reason: ExitReason, ownDoing: boolean): void {
-    process.markExited(reason);
+    process.markExited();
     this.table.delete(process);
     this.registry.release(process);
     if (ownDoing && isCrash(reason)) this.#crashReport(process, reason);
@@ -345,7 +350,7 @@ function applySpawnOptions(process: Process, options: SpawnOptions): void {
     if (overflow !== 'drop_newest' && overflow !== 'drop_oldest' && overflow !== 'exit') {
       throw new TypeError(`spawn: options.mailbox.overflow must be 'drop_newest', 'drop_oldest' or 'exit', got ${String(overflow)}`);
     }
-    process.mailboxLimit = mailbox.max;
+    process.extra().mailboxLimit = mailbox.max;
     process.extra().overflow = overflow;
   }
 }

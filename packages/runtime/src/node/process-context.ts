@@ -11,6 +11,7 @@ import type { RemoteName } from '../signals/messages.js';
 import type { MonitorTarget } from '../signals/signals.js';
 import { ExitException, ProcessExitedError } from '../errors.js';
 import type { RuntimeCore } from './runtime-core.js';
+import type { Runtime } from './runtime.js';
 import type { Logger } from './logger.js';
 import type { Clock } from '../scheduler/clock.js';
 
@@ -65,18 +66,26 @@ export interface DemonitorOptions {
  * process that has already ended throw {@link ProcessExitedError}.
  */
 export class ProcessContext {
+  // One field: the runtime is reached through the process, so `self` costs 32 bytes.
   readonly #process: Process;
-  readonly #core: RuntimeCore;
 
   /** @internal made by the runtime for each process. */
-  constructor(core: RuntimeCore, process: Process) {
-    this.#core = core;
+  constructor(process: Process) {
     this.#process = process;
+  }
+
+  get #core(): RuntimeCore {
+    return this.#process.host as unknown as RuntimeCore;
   }
 
   /** This process's pid (Erlang's `self()`). */
   get pid(): Pid {
     return this.#process.pid;
+  }
+
+  /** The runtime this process runs in (to hand to APIs that take one, e.g. calls from callbacks of other libraries). */
+  get runtime(): Runtime {
+    return this.#core.facade;
   }
 
   /** The name of the node this process runs on (Erlang's `node()`). */
@@ -358,7 +367,7 @@ export class ProcessContext {
 
   #live(): Process {
     const process = this.#process;
-    if (!process.alive) throw new ProcessExitedError(`process ${process.pid} has exited (${String(process.exitReason)})`);
+    if (!process.alive) throw new ProcessExitedError(`process ${process.pid} has exited`);
     return process;
   }
 }

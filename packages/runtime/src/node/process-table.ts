@@ -5,12 +5,18 @@ import type { Process } from '../process/process.js';
  * A pid's id is its slot here and its serial counts the slot's reuses, as in Erlang
  * (`<0.Index.Serial>`): a lookup is an array read plus a serial check, with no hashing,
  * and a table that churns through millions of short-lived processes allocates nothing.
+ * Freed slots wait in a FIFO and are reused only once many are free, so, as on the
+ * BEAM, a pid you just saw die is not handed out again right away.
  */
+const REUSE_AFTER_FREE = 1024;
+
 export class ProcessTable {
   // Slot 0 is reserved for the runtime itself (the sender of signals from outside any process).
   readonly #slots: (Process | undefined)[] = [undefined];
   readonly #serials: number[] = [0];
-  readonly #free: number[] = [];
+  // FIFO of free slots: #free[#freeHead .. #free.length).
+  #free: number[] = [];
+  #freeHead = 0;
   #size = 0;
 
   get size(): number {
@@ -19,8 +25,14 @@ export class ProcessTable {
 
   /** Reserves a slot for a new process: its pid's id and serial. */
   allocate(): { id: number; serial: number } {
-    const id = this.#free.pop();
-    if (id !== undefined) return { id, serial: this.#serials[id]! };
+    if (this.#free.length - this.#freeHead > REUSE_AFTER_FREE) {
+      const id = this.#free[this.#freeHead++]!;
+      if (this.#freeHead >= 4096 && this.#freeHead * 2 >= this.#free.length) {
+        this.#free = this.#free.slice(this.#freeHead);
+        this.#freeHead = 0;
+      }
+      return { id, serial: this.#serials[id]! };
+    }
     this.#slots.push(undefined);
     this.#serials.push(0);
     return { id: this.#slots.length - 1, serial: 0 };

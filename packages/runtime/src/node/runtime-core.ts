@@ -8,9 +8,12 @@ import type { Signals } from '../signals/signals.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { Logger } from './logger.js';
 import type { Address, ProcessBody, SpawnOptions } from './process-context.js';
+import type { Runtime } from './runtime.js';
 
 export interface RuntimeCore {
   readonly nodeName: string;
+  /** The public Runtime over this core. */
+  readonly facade: Runtime;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly signals: Signals;

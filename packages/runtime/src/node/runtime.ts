@@ -106,6 +106,7 @@ export class Runtime {
       freezeMessages: options.freezeMessages === true,
       dirty: options.dirty ?? {},
     });
+    this.#kernel.facade = this;
   }
 
   /** This node's name (Erlang's `node()`). */

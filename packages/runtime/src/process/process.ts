@@ -43,6 +43,8 @@ export interface HandlerBody<C> {
 /** What a process needs from the node that owns it. */
 export interface ProcessHost {
   readonly scheduler: Scheduler;
+  /** Makes the `self` the body receives (only at start: a body keeps it, not the process). */
+  contextFor(process: Process): unknown;
   readonly timers: TimerService;
   /** The process's own code ended it (`ownDoing`), or a pending exit signal took effect. */
   processEnded(process: Process, reason: ExitReason, ownDoing: boolean): void;
@@ -67,6 +69,14 @@ export class ProcessExtras {
   monitoredBy: Map<string, { readonly ref: Ref; readonly watcher: Pid; readonly by: Pid | string }> | undefined =
     undefined;
   overflow: OverflowPolicy = 'drop_newest';
+  /** Messages beyond this many are refused per `overflow`; 0 = unbounded. */
+  mailboxLimit = 0;
+  /** What a suspended process waits for (introspection). */
+  suspendedOn: string | undefined = undefined;
+  /** What a generator body resumes with after an await or a yield (a Thrown to throw). */
+  resumeValue: unknown = undefined;
+  /** The `self` of a handler body, passed to each callback. */
+  handlerContext: unknown = undefined;
   /** An exit signal that arrived while this process's slice was on the stack. */
   pendingExit: ExitReason | undefined = undefined;
 }
@@ -75,44 +85,55 @@ const HANDLER_IDLE_MATCHERS = null;
 // What #ended receives when the body returned instead of throwing.
 const RETURNED = Symbol('troupe.returned');
 
+// How the body is driven; #code holds the body before start, then the generator or handler.
+const NOT_STARTED = 0;
+const BY_GENERATOR = 1;
+const BY_PROMISES = 2;
+const BY_HANDLER = 3;
+const DONE = 4;
+
+/** A rejection to throw into a generator body when it resumes. */
+class Thrown {
+  constructor(readonly error: unknown) {}
+}
+
 // The process layer does not know the context type the node layer gives bodies.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyContext = any;
 export type AnyBody = ((self: AnyContext) => unknown) | HandlerBody<AnyContext>;
 
+// Fields are few on purpose: an idle process is this record, its mailbox, its pid, its
+// context and its body's coroutine, and the BEAM-beating memory figure depends on it.
+// Anything rarely used lives in ProcessExtras, allocated on first use.
 export class Process implements Runnable, Receiver {
-  readonly id: number;
-  readonly serial: number;
   readonly pid: Pid;
   readonly host: ProcessHost;
   readonly mailbox = new Mailbox();
-  context: unknown = undefined;
   priorityIndex: number;
   queued = false;
   status = RUNNABLE;
   budget = 0;
   reductions = 0;
-  /** Messages beyond this many are refused per the overflow policy; 0 = unbounded. */
-  mailboxLimit = 0;
   extras: ProcessExtras | undefined = undefined;
-  exitReason: ExitReason | undefined = undefined;
   /** The receive this process waits in (any driver). */
   waiting: ReceiveOp<unknown> | undefined = undefined;
-  #body: AnyBody | undefined;
-  #generator: Iterator<unknown, unknown, unknown> | undefined = undefined;
-  #handler: HandlerBody<AnyContext> | undefined = undefined;
+  #mode = NOT_STARTED;
+  #code: unknown;
   #resolve: ((value: unknown) => void) | undefined = undefined;
-  #resumeValue: unknown = undefined;
-  #resumeThrows = false;
-  #suspendedOn: string | undefined = undefined;
 
   constructor(pid: Pid, host: ProcessHost, body: AnyBody, priorityIndex: number) {
-    this.id = pid.id;
-    this.serial = pid.serial;
     this.pid = pid;
     this.host = host;
-    this.#body = body;
+    this.#code = body;
     this.priorityIndex = priorityIndex;
+  }
+
+  get id(): number {
+    return this.pid.id;
+  }
+
+  get serial(): number {
+    return this.pid.serial;
   }
 
   get alive(): boolean {
@@ -124,15 +145,12 @@ export class Process implements Runnable, Receiver {
   }
 
   get kind(): 'generator' | 'async' | 'handler' | 'function' | 'not started' {
-    if (this.#handler !== undefined) return 'handler';
-    if (this.#generator !== undefined) return 'generator';
-    if (this.#body !== undefined) return 'not started';
-    return this.status === EXITED ? 'function' : 'async';
+    return (['not started', 'generator', 'async', 'handler', 'function'] as const)[this.#mode]!;
   }
 
   /** True while a generator drives the body: receives then go through `yield*`. */
   get generatorDriven(): boolean {
-    return this.#generator !== undefined;
+    return this.#mode === BY_GENERATOR;
   }
 
   extra(): ProcessExtras {
@@ -147,7 +165,7 @@ export class Process implements Runnable, Receiver {
       const what = op.matchers === null ? 'any message' : `message matching ${op.matchers.length} pattern(s)`;
       return op.afterMs === Infinity ? `receive ${what}` : `receive ${what}, after ${op.afterMs} ms`;
     }
-    if (this.status === SUSPENDED) return this.#suspendedOn;
+    if (this.status === SUSPENDED) return this.extras?.suspendedOn;
     return undefined;
   }
 
@@ -157,17 +175,32 @@ export class Process implements Runnable, Receiver {
   deliver(message: unknown): void {
     if (this.status === EXITED) return;
     const mailbox = this.mailbox;
-    if (this.mailboxLimit !== 0 && mailbox.length >= this.mailboxLimit) {
-      const policy = this.extras!.overflow;
+    const extras = this.extras;
+    if (extras !== undefined && extras.mailboxLimit !== 0 && mailbox.length >= extras.mailboxLimit) {
+      const policy = extras.overflow;
       if (policy === 'drop_newest') return;
       if (policy === 'exit') {
-        this.host.processEnded(this, { kind: 'mailbox_overflow', limit: this.mailboxLimit }, false);
+        this.host.processEnded(this, { kind: 'mailbox_overflow', limit: extras.mailboxLimit }, false);
         return;
       }
       mailbox.take(mailbox.head);
     }
     mailbox.push(message);
-    if (this.status === WAITING && !this.queued) this.host.scheduler.enqueue(this);
+    if (this.status !== WAITING || this.queued) return;
+    const op = this.waiting!;
+    // An async body waiting for any message takes this one now: resolving its promise
+    // only queues its continuation (nothing of the receiver runs inside this send), and
+    // it saves a trip through the run queue. Receives with matchers wait for the
+    // scheduler, so user matchers never run in the sender's slice.
+    if (op.resume === RESUME_PROMISE && op.matchers === null && mailbox.length === 1 && this.budget > 0) {
+      if (op.timer !== undefined) this.host.timers.cancel(op.timer);
+      this.waiting = undefined;
+      this.reductions++;
+      this.budget--;
+      this.#resolveAsync(mailbox.take(mailbox.head));
+      return;
+    }
+    this.host.scheduler.enqueue(this);
   }
 
   // ── receive ─────────────────────────────────────────────────────────────────
@@ -258,21 +291,29 @@ export class Process implements Runnable, Receiver {
       else if (op.resume === RESUME_PROMISE) this.#resolveAsync(value);
       else this.#driveHandler(value);
     } else if (status === RUNNABLE) {
-      if (this.#body !== undefined) this.#start();
-      else if (this.#resolve !== undefined) this.#resolveAsync(this.#resumeValue);
-      else if (this.#generator !== undefined) this.#driveGenerator(this.#resumeValue, this.#resumeThrows);
-      else if (this.#handler !== undefined) this.#nextHandlerMessage();
+      const mode = this.#mode;
+      if (mode === NOT_STARTED) this.#start();
+      else if (this.#resolve !== undefined) this.#resolveAsync(undefined);
+      else if (mode === BY_GENERATOR) {
+        const extras = this.extras;
+        const resumed = extras?.resumeValue;
+        if (extras !== undefined) extras.resumeValue = undefined;
+        if (resumed instanceof Thrown) this.#driveGenerator(resumed.error, true);
+        else this.#driveGenerator(resumed, false);
+      } else if (mode === BY_HANDLER) this.#nextHandlerMessage();
     }
     return this.reductions - before + 1;
   }
 
   #start(): void {
-    const body = this.#body!;
-    this.#body = undefined;
+    const body = this.#code as AnyBody;
+    this.#code = undefined;
     this.status = RUNNING;
-    const self = this.context;
+    const self = this.host.contextFor(this);
     if (typeof body === 'object') {
-      this.#handler = body;
+      this.#mode = BY_HANDLER;
+      this.#code = body;
+      this.extra().handlerContext = self;
       let result: void | PromiseLike<void>;
       try {
         result = body.init?.(self);
@@ -291,9 +332,11 @@ export class Process implements Runnable, Receiver {
       return;
     }
     if (isIterator(result)) {
-      this.#generator = result;
+      this.#mode = BY_GENERATOR;
+      this.#code = result;
       this.#driveGenerator(undefined, false);
     } else if (isThenable(result)) {
+      this.#mode = BY_PROMISES;
       // An async body: it runs in microtasks and reports its end through its promise.
       // Until it waits in a receive it counts as running.
       result.then(
@@ -301,15 +344,14 @@ export class Process implements Runnable, Receiver {
         (error: unknown) => this.#ended(error),
       );
     } else {
+      this.#mode = DONE;
       this.#ended(RETURNED);
     }
   }
 
   #driveGenerator(input: unknown, throws: boolean): void {
-    const generator = this.#generator!;
+    const generator = this.#code as Iterator<unknown, unknown, unknown>;
     this.status = RUNNING;
-    this.#resumeValue = undefined;
-    this.#resumeThrows = false;
     this.reductions++;
     let step: IteratorResult<unknown, unknown>;
     try {
@@ -340,14 +382,13 @@ export class Process implements Runnable, Receiver {
   #resolveAsync(value: unknown): void {
     const resolve = this.#resolve!;
     this.#resolve = undefined;
-    this.#resumeValue = undefined;
     this.status = RUNNING;
     resolve(value);
   }
 
   #driveHandler(first: unknown): void {
-    const handler = this.#handler!;
-    const self = this.context;
+    const handler = this.#code as HandlerBody<AnyContext>;
+    const self = this.extras!.handlerContext;
     let message = first;
     for (;;) {
       this.status = RUNNING;
@@ -400,12 +441,12 @@ export class Process implements Runnable, Receiver {
     // that wait must stand, or the message it waits for would never wake it.
     if (this.status === RUNNING) {
       this.status = SUSPENDED;
-      this.#suspendedOn = label ?? 'init callback';
+      this.extra().suspendedOn = label ?? 'init callback';
     }
     result.then(
       () => {
         if (this.status === EXITED) return;
-        this.#suspendedOn = undefined;
+        this.extras!.suspendedOn = undefined;
         if (this.waiting?.resume === RESUME_PROMISE) {
           // A receive the callback started but never awaited: nobody can consume its result.
           if (this.waiting.timer !== undefined) this.host.timers.cancel(this.waiting.timer);
@@ -424,7 +465,7 @@ export class Process implements Runnable, Receiver {
   /** For generator bodies: yield* this to wait for `promise` without blocking others. */
   *awaitInGenerator<T>(promise: PromiseLike<T>, label: string): Generator<unknown, T, unknown> {
     this.status = SUSPENDED;
-    this.#suspendedOn = label;
+    this.extra().suspendedOn = label;
     promise.then(
       (value) => this.#wakeFromPromise(value, false),
       (error: unknown) => this.#wakeFromPromise(error, true),
@@ -434,9 +475,9 @@ export class Process implements Runnable, Receiver {
 
   #wakeFromPromise(value: unknown, throws: boolean): void {
     if (this.status !== SUSPENDED) return;
-    this.#suspendedOn = undefined;
-    this.#resumeValue = value;
-    this.#resumeThrows = throws;
+    const extras = this.extras!;
+    extras.suspendedOn = undefined;
+    extras.resumeValue = throws ? new Thrown(value) : value;
     this.status = RUNNABLE;
     this.host.scheduler.enqueue(this);
   }
@@ -484,25 +525,22 @@ export class Process implements Runnable, Receiver {
   }
 
   /** Marks the process dead and drops everything it held (called by the host). */
-  markExited(reason: ExitReason): void {
+  markExited(): void {
     this.status = EXITED;
-    this.exitReason = reason;
+    this.#mode = DONE;
     const op = this.waiting;
     if (op?.timer !== undefined) this.host.timers.cancel(op.timer);
     this.waiting = undefined;
     this.mailbox.clear();
-    this.#body = undefined;
-    this.#generator = undefined;
-    this.#handler = undefined;
+    this.#code = undefined;
     this.#resolve = undefined;
-    this.#resumeValue = undefined;
-    this.context = undefined;
+    if (this.extras !== undefined) this.extras.handlerContext = undefined;
   }
 }
 
 function onReceiveTimeout(op: ReceiveOp<unknown>): void {
   op.timer = undefined;
-  op.timedOut = true;
+  op.markTimedOut();
   const process = op.receiver as Process;
   if (process.waiting === op && !process.queued) process.host.scheduler.enqueue(process);
 }

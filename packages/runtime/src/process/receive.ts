@@ -66,27 +66,43 @@ const WAIT_RESULT: IteratorResult<unknown, never> = { done: false, value: WAIT }
 
 export class ReceiveOp<T> implements Receive<T>, Iterator<unknown, T, unknown> {
   timer: TimerEntry | undefined = undefined;
-  timedOut = false;
   // The op is its own final IteratorResult, so a receive allocates one object, not three.
   done = false;
   value: T | undefined = undefined;
-  #started = false;
+  // Bits 0–1: how to resume (RESUME_*); bit 2: started; bit 3: timed out. One field
+  // instead of three keeps a process blocked in receive small.
+  #flags: number;
 
   constructor(
     readonly receiver: Receiver,
     readonly matchers: readonly Matcher[] | null,
     readonly afterMs: number,
     readonly since: Ref | undefined,
-    readonly resume: number,
-  ) {}
+    resume: number,
+  ) {
+    this.#flags = resume;
+  }
+
+  /** How the waiting process is resumed (RESUME_GENERATOR, RESUME_PROMISE or RESUME_HANDLER). */
+  get resume(): number {
+    return this.#flags & 3;
+  }
+
+  get timedOut(): boolean {
+    return (this.#flags & 8) !== 0;
+  }
+
+  markTimedOut(): void {
+    this.#flags |= 8;
+  }
 
   [Symbol.iterator](): Iterator<unknown, T, unknown> {
     return this;
   }
 
   next(resumed?: unknown): IteratorResult<unknown, T> {
-    if (this.#started) return this.#finish(resumed);
-    this.#started = true;
+    if ((this.#flags & 4) !== 0) return this.#finish(resumed);
+    this.#flags |= 4;
     const message = this.receiver.beginReceive(this);
     if (message === NO_MESSAGE) return WAIT_RESULT;
     return this.#finish(message);

@@ -58,6 +58,9 @@ export class DirtyPool {
     const maxThreads = this.#options.maxThreads ?? Math.max(1, availableParallelism() - 1);
     return new Piscina({
       filename: new URL('../../worker/dirty-worker.mjs', import.meta.url).href,
+      // Plain JavaScript: a TypeScript loader's flags would only slow each thread's start,
+      // and per-process flags (--expose-gc, …) are refused by worker threads.
+      execArgv: [],
       minThreads: 0,
       maxThreads,
       idleTimeout: this.#options.idleTimeoutMs ?? 10_000,

@@ -4,7 +4,7 @@ import { RunQueue } from '../../src/scheduler/run-queue.js';
 import type { Runnable } from '../../src/scheduler/runnable.js';
 
 function runnable(id: number): Runnable {
-  return { id, priorityIndex: 2, queued: false, run: () => 1 };
+  return { id, serial: 0, priorityIndex: 2, queued: false, run: () => 1 };
 }
 
 function drain(queue: RunQueue): number[] {
