@@ -15,6 +15,8 @@ export interface WorkloadSpec {
   readonly method: string;
   /** The BEAM node needs distribution (-name …@127.0.0.1) and starts a peer node. */
   readonly distributed?: boolean;
+  /** Why the BEAM has no equivalent, for a Troupe-only row: its BEAM column stays '—'. */
+  readonly noBeamEquivalent?: string;
 }
 
 export const WORKLOADS: readonly WorkloadSpec[] = [
@@ -85,6 +87,13 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     unit: 'casts/s',
     size: { full: 1_000_000, quick: 100_000 },
     method: '`size` casts to a gen_server, then one call proves they were all handled',
+  },
+  {
+    name: 'gen-server-call-outside',
+    unit: 'calls/s',
+    size: { full: 1_000_000, quick: 100_000 },
+    method: 'plain async Node code (not a process) awaits `size` GenServer.call(runtime, …) in a row',
+    noBeamEquivalent: 'every BEAM caller is a process; this measures calls from code outside any process',
   },
   {
     name: 'supervisor-restart',

@@ -64,9 +64,10 @@ function parseOptions(argv: readonly string[]): Options {
 
 function describeWorkloads(): string {
   return WORKLOADS.map((spec) => {
-    const systems = [...variantsOf(spec.name).map(systemOf), 'beam'].join(', ');
+    const systems = [...variantsOf(spec.name).map(systemOf), ...(spec.noBeamEquivalent === undefined ? ['beam'] : [])].join(', ');
     const size = `size ${spec.size.full.toLocaleString('en-US')} (quick ${spec.size.quick.toLocaleString('en-US')})`;
-    return `${spec.name} [${spec.unit}${spec.lowerIsBetter ? ', lower is better' : ''}] ${size}; systems: ${systems}\n  ${spec.method}`;
+    const note = spec.noBeamEquivalent === undefined ? '' : `\n  no BEAM equivalent: ${spec.noBeamEquivalent}`;
+    return `${spec.name} [${spec.unit}${spec.lowerIsBetter ? ', lower is better' : ''}] ${size}; systems: ${systems}\n  ${spec.method}${note}`;
   }).join('\n');
 }
 
@@ -110,9 +111,10 @@ async function main(): Promise<void> {
       system: systemOf(variant),
       command: troupeCommand(spec, variant, options.quick),
     }));
-    if (beam !== undefined && 'contender' in beam) contenders.push(beam.contender(spec, size));
+    const beamApplies = spec.noBeamEquivalent === undefined;
+    if (beamApplies && beam !== undefined && 'contender' in beam) contenders.push(beam.contender(spec, size));
     const cells = await measureWorkload(spec, contenders, { ...options, log });
-    if (beam !== undefined && !('contender' in beam)) cells.push({ ...beam, unit: spec.unit });
+    if (beamApplies && beam !== undefined && !('contender' in beam)) cells.push({ ...beam, unit: spec.unit });
     rows.push({ spec, cells: new Map(cells.map((cell) => [cell.system, cell])) });
   }
 

@@ -65,6 +65,10 @@ function footnotes(rows: readonly Row[], runs: number, quick: boolean): string[]
     'ratio = best Troupe ÷ BEAM for rates; for seconds and bytes (lower is better) it is inverted to BEAM ÷ best Troupe,',
     'so ratio > 1 always means Troupe is better. MB = 2^20 bytes. — = not implemented yet, or erl not on PATH.',
   ];
+  const troupeOnly = rows
+    .filter((row) => row.spec.noBeamEquivalent !== undefined)
+    .map((row) => `${row.spec.name}: no BEAM equivalent (${row.spec.noBeamEquivalent}).`);
+  notes.push(...troupeOnly);
   const failures = rows.flatMap((row) =>
     [...row.cells.values()]
       .filter((cell) => cell.failure !== undefined && cell.failure !== 'timeout')

@@ -4,6 +4,8 @@
 // `defineWorkload(...)`, and list it here. Several entries may share a
 // workload name as long as their variants differ (e.g. Troupe dist variants
 // beside a raw-msgpackr-tcp peer). A catalog workload with no entry shows '—'.
+import { genServerCall, genServerCallOutside, genServerCast } from './gen-server.js';
+import { genStatemEvents } from './gen-statem-events.js';
 import { memoryIdleProcess } from './memory-idle-process.js';
 import { pingPong } from './ping-pong.js';
 import { rawOneMegabyte, rawOneway, rawRoundtrip } from './raw-msgpackr-tcp.js';
@@ -11,6 +13,7 @@ import { replyReceiveDeep, replyReceiveEmpty } from './reply-receive.js';
 import { ring1000, ring10000 } from './ring.js';
 import { skynet } from './skynet.js';
 import { spawnExit } from './spawn-exit.js';
+import { supervisorRestart } from './supervisor-restart.js';
 import type { TroupeWorkload, Variant } from './workload.js';
 
 export const TROUPE_WORKLOADS: readonly TroupeWorkload[] = [
@@ -22,6 +25,11 @@ export const TROUPE_WORKLOADS: readonly TroupeWorkload[] = [
   replyReceiveDeep,
   replyReceiveEmpty,
   memoryIdleProcess,
+  genServerCall,
+  genServerCast,
+  genServerCallOutside,
+  supervisorRestart,
+  genStatemEvents,
   rawRoundtrip,
   rawOneway,
   rawOneMegabyte,

@@ -1,11 +1,19 @@
 // @troupe/otp — the public API: the OTP behaviours on @troupe/runtime. Every export is named here.
 
 // Errors callers can branch on (by `code`).
-export { CallTimeoutError, CallExitError, SystemCallbackError, GatewayExitedError } from './errors.js';
+export { CallTimeoutError, CallExitError, SystemCallbackError, GatewayExitedError, HandlerCallError } from './errors.js';
 
 // proc_lib and sys: the start protocol and system messages every behaviour shares.
 export type { Caller, Operation } from './proc/operation.js';
-export { start, type Starter, type StartOptions, type StartResult, type InitAck, type AlreadyStartedReason } from './proc/start.js';
+export {
+  start,
+  type Starter,
+  type StartOptions,
+  type BehaviourStartOptions,
+  type StartResult,
+  type InitAck,
+  type AlreadyStartedReason,
+} from './proc/start.js';
 export {
   isSystemMessage,
   SystemControl,
@@ -171,4 +179,3 @@ export {
   type GenEventExitMessage,
   type SwappedReason,
 } from './gen-event/callbacks.js';
-export { HandlerCallError } from './gen-event/errors.js';

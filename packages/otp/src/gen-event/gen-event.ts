@@ -2,13 +2,13 @@
 // The gen_event API: start a manager, add/delete/swap handlers, notify, syncNotify, call, whichHandlers, stop.
 import { ProcessContext, type ExitReason, type Pid } from '@troupe/runtime';
 import { checkServerRef, type ServerRef } from '../gen/server-ref.js';
-import { checkTimeout, DEFAULT_CALL_TIMEOUT_MS, requestSteps } from '../gen/call.js';
+import { callAs, checkTimeout, DEFAULT_CALL_TIMEOUT_MS, requestSteps } from '../gen/call.js';
 import type { From } from '../gen/from.js';
 import { stop } from '../gen/stop.js';
 import { perform, type Caller, type Operation } from '../proc/operation.js';
-import { start, type StartOptions, type StartResult } from '../proc/start.js';
+import { startBehaviour, type BehaviourStartOptions, type StartResult } from '../proc/start.js';
 import type { AnyEventHandler, EventHandler, HandlerArgsOf, HandlerCallOf, HandlerEventOf, HandlerId, HandlerReplyOf, HandlerTypes } from './callbacks.js';
-import { HandlerCallError } from './errors.js';
+import { HandlerCallError } from '../errors.js';
 import type { AddResult, CallResult, DeleteResult } from './handler-table.js';
 import { ManagerProcess, type ManagerRequest, type NotifyMessage } from './manager.js';
 
@@ -21,12 +21,7 @@ declare const eventType: unique symbol;
 export type EventManagerRef<E = unknown> = ServerRef & { readonly [eventType]?: E };
 
 /** Options of `GenEvent.start` and `GenEvent.startLink`. */
-export interface EventManagerStartOptions {
-  /** Register the manager under this local name; a taken name answers already_started. */
-  readonly name?: string;
-  readonly timeoutMs?: number;
-  readonly spawnOptions?: StartOptions['spawnOptions'];
-}
+export type EventManagerStartOptions = BehaviourStartOptions;
 
 /** `ok` | `{error, Reason}` of addHandler/swapHandler: the reason init refused with, or why it failed. */
 export type AddHandlerResult = AddResult;
@@ -50,19 +45,17 @@ function ownerOf(fn: string, caller: unknown): Pid {
   return caller.pid;
 }
 
-function rpc<C extends Caller, T>(caller: C, fn: string, manager: ServerRef, request: ManagerRequest, timeoutMs = Infinity): Operation<C, T> {
-  checkServerRef(fn, manager);
-  checkTimeout(fn, timeoutMs);
-  return perform(caller, (self) => requestSteps(self, manager, (from) => ({ kind: '$gen_call', from, request }), timeoutMs)) as Operation<C, T>;
+// The manager's own requests never time out (OTP calls them with infinity).
+function rpc<C extends Caller, T>(caller: C, fn: string, manager: ServerRef, request: ManagerRequest): Operation<C, T> {
+  return callAs(fn, caller, manager, request, Infinity);
 }
 
 /** The optional last argument: init's args, which may be left out when the handler's init takes none. */
 type ArgsTuple<T extends HandlerTypes> = undefined extends HandlerArgsOf<T> ? [args?: HandlerArgsOf<T>] : [args: HandlerArgsOf<T>];
 
-function startManager<C extends Caller>(caller: C, link: boolean, options: EventManagerStartOptions): Operation<C, StartResult> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('GenEvent.start: options must be an object');
-  const { name, timeoutMs, spawnOptions } = options;
-  return start(caller, (starter) => new ManagerProcess(starter, name), { link, name, timeoutMs, spawnOptions });
+function startManager<C extends Caller>(caller: C, link: boolean, options: EventManagerStartOptions | undefined): Operation<C, StartResult> {
+  const name = typeof options === 'object' && options !== null ? options.name : undefined;
+  return startBehaviour(link ? 'GenEvent.startLink' : 'GenEvent.start', caller, (starter) => new ManagerProcess(starter, name), link, options);
 }
 
 /**

@@ -1,6 +1,7 @@
 // gen-event/handler-table.ts
 // The handlers installed in one event manager: add / delete / swap, dispatch to each; a failing handler is removed alone.
-import { errorReason, formatReason, type ExitReason, type Logger, type Pid, type ProcessContext } from '@troupe/runtime';
+import { errorReason, formatReason, type ExitReason, type Pid, type ProcessContext } from '@troupe/runtime';
+import { andThen, attempt, forEachInOrder, type Later, type Outcome } from '../proc/outcome.js';
 import type {
   AnyEventHandler,
   GenEventExitMessage,
@@ -9,12 +10,10 @@ import type {
   SwapHandlerResult,
   SwappedReason,
 } from './callbacks.js';
-import { andThen, attempt, forEachInOrder, type Later, type Outcome } from './outcome.js';
 
 /** What the table needs from the manager process. */
 export interface TableHost {
   readonly self: ProcessContext;
-  readonly logger: Logger;
   /** How reports name the manager (its registered name or pid). */
   readonly managerName: string;
 }
@@ -183,7 +182,7 @@ export class HandlerTable {
   #dispatch(entry: Installed, message: unknown, callback: 'handleEvent' | 'handleInfo'): Later<Installed | undefined> {
     if (typeof entry.handler[callback] !== 'function') {
       // OTP's default handle_info: log and keep the handler.
-      this.#host.logger.warn(`gen_event handler ${entry.id} in ${this.#host.managerName} has no handleInfo; dropped ${show(message)}`);
+      this.#host.self.logger.warn(`gen_event handler ${entry.id} in ${this.#host.managerName} has no handleInfo; dropped ${show(message)}`);
       return entry;
     }
     return andThen(this.#invoke(entry, callback, message), (outcome) => this.#apply(entry, outcome, message, callback));
@@ -246,7 +245,8 @@ export class HandlerTable {
   }
 
   #report(entry: Installed, how: How, lastIn: unknown): void {
-    const { self, logger, managerName } = this.#host;
+    const { self, managerName } = this.#host;
+    const logger = self.logger;
     const quiet = how === 'normal' || how === 'shutdown' || (typeof how === 'object' && how.kind === 'swapped');
     if (!quiet) {
       logger.error(

@@ -3,12 +3,11 @@
 import { ExitException, isExitMessage, type ExitReason, type HandlerBody, type Pid, type ProcessContext } from '@troupe/runtime';
 import { isCallMessage } from '../gen/call.js';
 import { reply, type From } from '../gen/from.js';
-import { environmentOf } from '../proc/environment.js';
+import { andThen, forEachInOrder, type Later } from '../proc/outcome.js';
 import type { Starter } from '../proc/start.js';
 import { isSystemMessage, SystemControl, type SystemHooks } from '../proc/system-messages.js';
 import type { AnyEventHandler, HandlerId } from './callbacks.js';
 import { HandlerTable } from './handler-table.js';
-import { andThen, type Later } from './outcome.js';
 
 /** `{notify, Event}` */
 export interface NotifyMessage {
@@ -54,15 +53,19 @@ export class ManagerProcess implements HandlerBody<ProcessContext> {
 
   init(self: ProcessContext): void {
     self.trapExit(true);
-    this.#table = new HandlerTable({ self, logger: environmentOf(self).logger, managerName: this.#name ?? String(self.pid) });
+    this.#table = new HandlerTable({ self, managerName: this.#name ?? String(self.pid) });
     this.#starter.initAck(self, { kind: 'ok' });
   }
 
   handle(message: unknown, self: ProcessContext): Later<void> {
     if (isSystemMessage(message)) {
       const answer = this.#system.handle(self, message, this.#hooks(self), (from, value) => reply(self, from, value));
-      return andThen(answer, () => this.#replayDeferred(self));
+      // After a resume: what was held back while suspended is handled first, in order.
+      return andThen(answer, () => forEachInOrder(this.#system.takeDeferred(), (deferred) => this.#dispatch(self, deferred)));
     }
+    // The parent's EXIT ends the manager even while it is suspended (sys's suspend loop does the same).
+    const parent = this.#starter.parent;
+    if (parent !== undefined && isExitMessage(message) && message.from.equals(parent)) return this.#terminate(self, message.reason);
     if (this.#system.suspended) {
       this.#system.defer(message);
       return;
@@ -73,12 +76,8 @@ export class ManagerProcess implements HandlerBody<ProcessContext> {
   #dispatch(self: ProcessContext, message: unknown): Later<void> {
     const table = this.#table!;
     if (isNotify(message)) return table.notify(message.event, 'handleEvent');
-    if (isExitMessage(message)) {
-      const parent = this.#starter.parent;
-      if (parent !== undefined && message.from.equals(parent)) return this.#terminate(self, message.reason);
-      // Supervised handlers of the exited process go first; then every handler hears of it.
-      return table.ownerExited(message);
-    }
+    // Supervised handlers of the exited process go first; then every handler hears of it.
+    if (isExitMessage(message)) return table.ownerExited(message);
     if (isCallMessage(message) && isManagerRequest(message.request)) return this.#request(self, message.from, message.request);
     return table.notify(message, 'handleInfo');
   }
@@ -100,18 +99,6 @@ export class ManagerProcess implements HandlerBody<ProcessContext> {
       default:
         return answer(table.ids());
     }
-  }
-
-  #replayDeferred(self: ProcessContext): Later<void> {
-    const deferred = this.#system.takeDeferred();
-    const next = (index: number): Later<void> => {
-      for (let i = index; i < deferred.length; i++) {
-        const step = this.#dispatch(self, deferred[i]);
-        if (step !== undefined) return andThen(step, () => next(i + 1));
-      }
-      return undefined;
-    };
-    return next(0);
   }
 
   #hooks(self: ProcessContext): SystemHooks {

@@ -4,19 +4,12 @@ import { reply } from '../gen/from.js';
 import type { ServerPid, ServerRef, TypedServerRef } from '../gen/server-ref.js';
 import { stop } from '../gen/stop.js';
 import type { Caller, Operation } from '../proc/operation.js';
-import { start, type Starter, type StartOptions, type StartResult } from '../proc/start.js';
+import { startBehaviour, type BehaviourStartOptions, type Starter, type StartResult } from '../proc/start.js';
 import type { ArgsOf, CallOf, CastOf, GenServer as GenServerModule, ReplyOf, ServerTypes } from './callbacks.js';
 import { ServerLoop } from './loop.js';
 
 /** Options of `GenServer.start` and `GenServer.startLink`. */
-export interface GenServerStartOptions {
-  /** Register the server under this local name (`{local, Name}`); a taken name answers already_started. */
-  readonly name?: string;
-  /** Milliseconds init may take before the server is killed and start returns `'timeout'` (default Infinity). */
-  readonly timeoutMs?: number;
-  /** Spawn options of the server process (priority, mailbox bound, …). */
-  readonly spawnOptions?: StartOptions['spawnOptions'];
-}
+export type GenServerStartOptions = BehaviourStartOptions;
 
 /** The pid type `start` returns for a module of types `T`: typed for call and cast. */
 export type ServerPidOf<T extends ServerTypes> = ServerPid<CallOf<T>, CastOf<T>, ReplyOf<T>>;
@@ -30,17 +23,11 @@ function startServer<C extends Caller, T extends ServerTypes>(
   caller: C,
   module: GenServerModule<T>,
   link: boolean,
-  [args, options = {}]: [unknown?, GenServerStartOptions?],
+  [args, options]: [unknown?, GenServerStartOptions?],
 ): Operation<C, StartResult<ServerPidOf<T>>> {
   checkModule(module);
-  if (typeof options !== 'object' || options === null) throw new TypeError('GenServer.start: options must be an object');
-  const { name, timeoutMs, spawnOptions } = options;
-  return start(caller, serverBody(module as GenServerModule<ServerTypes>, args, 'gen_server'), {
-    link,
-    name,
-    timeoutMs,
-    spawnOptions,
-  }) as Operation<C, StartResult<ServerPidOf<T>>>;
+  const body = serverBody(module as GenServerModule<ServerTypes>, args, 'gen_server');
+  return startBehaviour(link ? 'GenServer.startLink' : 'GenServer.start', caller, body, link, options) as Operation<C, StartResult<ServerPidOf<T>>>;
 }
 
 function checkModule(module: unknown): void {

@@ -1,7 +1,6 @@
 // The gen_server engine, driven message by message by the scheduler (a HandlerBody):
 // dispatch → call the callback → check its result → reply, continue, or terminate.
 import {
-  errorReason,
   ExitException,
   isExitMessage,
   type ExitReason,
@@ -12,9 +11,8 @@ import {
 } from '@troupe/runtime';
 import { isCallMessage, isCastMessage } from '../gen/call.js';
 import { reply, type From } from '../gen/from.js';
-import { environmentOf } from '../proc/environment.js';
-import { callCallback } from '../proc/operation.js';
-import type { Starter } from '../proc/start.js';
+import { andThen, attempt, exitReasonOf, forEachInOrder, isThenable, type Later } from '../proc/outcome.js';
+import { failInit, ignoreInit, type Starter } from '../proc/start.js';
 import { isSystemMessage, SystemControl, type SystemHooks } from '../proc/system-messages.js';
 import type { GenServer, Next, ServerTypes } from './callbacks.js';
 import { checkResult, type CallbackName, type CheckedResult } from './results.js';
@@ -22,7 +20,6 @@ import { checkResult, type CallbackName, type CheckedResult } from './results.js
 // The loop does not know the module's type parameters; the public API checks them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModule = GenServer<any>;
-type Later = void | PromiseLike<void>;
 
 /** The idle-timeout message a server sends itself; a stale one is recognised by identity. */
 class IdleTimeout {}
@@ -55,38 +52,34 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
 
   // ── init ───────────────────────────────────────────────────────────────────
 
-  init(self: ProcessContext): Later {
+  init(self: ProcessContext): Later<void> {
     const module = this.#module;
-    return attempt(
-      () => callCallback(module.init, () => module.init(this.#args, self)),
-      (result) => this.#afterInit(self, result),
-      (error) => this.#initFailed(self, error),
+    return andThen(
+      attempt(() => module.init(this.#args, self)),
+      // A failed init is not followed by terminate (OTP's init_it).
+      (outcome) => (outcome.ok ? this.#afterInit(self, outcome.value) : failInit(this.#starter, self, outcome.error)),
     );
   }
 
-  #afterInit(self: ProcessContext, value: unknown): Later {
+  #afterInit(self: ProcessContext, value: unknown): Later<void> {
     const result = checkResult('init', value);
-    if (result.kind === 'bad_return_value') return this.#initFailed(self, new ExitException(result));
-    if (result.kind === 'ignore') {
-      this.#starter.initAck(self, { kind: 'ignore' });
-      throw new ExitException('normal');
-    }
-    if (result.kind === 'stop') return this.#initFailed(self, new ExitException(result.reason as ExitReason));
+    if (result.kind === 'bad_return_value') return failInit(this.#starter, self, new ExitException(result));
+    if (result.kind === 'ignore') return ignoreInit(this.#starter, self);
+    if (result.kind === 'stop') return failInit(this.#starter, self, new ExitException(result.reason as ExitReason));
     this.#state = result.state;
     this.#starter.initAck(self, { kind: 'ok' });
     return this.#next(self, result.next);
   }
 
-  // A failed init acks the error and exits with it; terminate is not called (OTP's init_it).
-  #initFailed(self: ProcessContext, error: unknown): never {
-    const reason = error instanceof ExitException ? error.reason : errorReason(error);
-    this.#starter.initAck(self, { kind: 'error', reason });
-    throw error instanceof ExitException ? error : new ExitException(reason);
-  }
-
   // ── messages ───────────────────────────────────────────────────────────────
 
-  handle(message: unknown, self: ProcessContext): Later {
+  handle(message: unknown, self: ProcessContext): Later<void> {
+    // The hot path: a call or cast while running with no idle timeout in force. Neither can
+    // be a system message, the parent's EXIT or an idle timeout, so the checks below are moot.
+    if (this.#idle === undefined && !this.#system.suspended) {
+      if (isCallMessage(message)) return this.#invoke(self, 'handleCall', message.request, message.from);
+      if (isCastMessage(message)) return this.#invoke(self, 'handleCast', message.request, undefined);
+    }
     if (message instanceof IdleTimeout) {
       if (this.#idle?.token !== message) return;
       this.#idle = undefined;
@@ -114,39 +107,43 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
     return this.#dispatch(self, message);
   }
 
-  #dispatch(self: ProcessContext, message: unknown): Later {
+  #dispatch(self: ProcessContext, message: unknown): Later<void> {
     if (isCallMessage(message)) return this.#invoke(self, 'handleCall', message.request, message.from);
     if (isCastMessage(message)) return this.#invoke(self, 'handleCast', message.request, undefined);
     return this.#invoke(self, 'handleInfo', message, undefined);
   }
 
   /** Calls one callback (`argument` is the request, message or continue argument) and applies its result. */
-  #invoke(self: ProcessContext, callback: Exclude<CallbackName, 'init'>, argument: unknown, from: From | undefined): Later {
+  #invoke(self: ProcessContext, callback: Exclude<CallbackName, 'init'>, argument: unknown, from: From | undefined): Later<void> {
     const module = this.#module;
     const state = this.#state;
     if (argument instanceof IdleTimeout) argument = 'timeout';
     if (callback === 'handleInfo' && module.handleInfo === undefined) {
-      environmentOf(self).logger.warn(`${this.#behaviour} ${self.pid}: undefined handleInfo, unhandled message dropped`, {
+      self.logger.warn(`${this.#behaviour} ${self.pid}: undefined handleInfo, unhandled message dropped`, {
         pid: self.pid,
         message: argument,
       });
       return;
     }
-    return attempt(
-      () => {
-        const fn = required(module[callback], callback);
-        return callCallback(fn, () =>
-          callback === 'handleCall'
-            ? (fn as NonNullable<AnyModule['handleCall']>).call(module, argument, from!, state, self)
-            : (fn as NonNullable<AnyModule['handleCast']>).call(module, argument, state, self),
-        );
-      },
-      (value) => this.#apply(self, callback, value, from),
-      (error) => this.#crashed(self, error),
+    // The hot path: no closure is made unless the callback returns a promise.
+    let value: unknown;
+    try {
+      const fn = required(module[callback], callback);
+      value =
+        callback === 'handleCall'
+          ? (fn as NonNullable<AnyModule['handleCall']>).call(module, argument, from!, state, self)
+          : (fn as NonNullable<AnyModule['handleCast']>).call(module, argument, state, self);
+    } catch (error) {
+      return this.#crashed(self, error);
+    }
+    if (!isThenable(value)) return this.#apply(self, callback, value, from);
+    return Promise.resolve(value).then(
+      (resolved) => this.#apply(self, callback, resolved, from),
+      (error: unknown) => this.#crashed(self, error),
     );
   }
 
-  #apply(self: ProcessContext, callback: CallbackName, value: unknown, from: From | undefined): Later {
+  #apply(self: ProcessContext, callback: CallbackName, value: unknown, from: From | undefined): Later<void> {
     const result: CheckedResult | { kind: 'bad_return_value' } = checkResult(callback, value);
     if (result.kind === 'bad_return_value') return this.#terminate(self, result as ExitReason, undefined);
     this.#state = result.state;
@@ -158,7 +155,7 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
     return this.#next(self, result.next);
   }
 
-  #next(self: ProcessContext, next: Next | undefined): Later {
+  #next(self: ProcessContext, next: Next | undefined): Later<void> {
     if (next === undefined || next.kind === 'hibernate') return;
     if (next.kind === 'continue') return this.#invoke(self, 'handleContinue', next.arg, undefined);
     this.#idle = { ms: next.ms, timer: undefined, token: new IdleTimeout() };
@@ -190,21 +187,14 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
 
   // ── system messages ────────────────────────────────────────────────────────
 
-  #afterSystem(self: ProcessContext): Later {
+  #afterSystem(self: ProcessContext): Later<void> {
     if (this.#system.suspended) return;
     const deferred = this.#system.takeDeferred();
     if (deferred.length > 0) {
       this.#clearIdle(self);
-      return this.#replay(self, deferred, 0);
+      return forEachInOrder(deferred, (message) => this.#dispatch(self, message));
     }
     if (this.#idle !== undefined && this.#idle.timer === undefined) this.#armIdle(self);
-  }
-
-  #replay(self: ProcessContext, messages: unknown[], index: number): Later {
-    for (let i = index; i < messages.length; i++) {
-      const later = this.#dispatch(self, messages[i]);
-      if (later !== undefined) return andThen(later, () => this.#replay(self, messages, i + 1));
-    }
   }
 
   #systemHooks(self: ProcessContext): SystemHooks {
@@ -220,10 +210,10 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
 
   // ── ending ─────────────────────────────────────────────────────────────────
 
-  #crashed(self: ProcessContext, error: unknown): Later {
+  #crashed(self: ProcessContext, error: unknown): Later<void> {
     // Killed while an async callback ran: nothing is left to clean up.
     if (!self.isAlive(self.pid)) throw error;
-    return this.#terminate(self, error instanceof ExitException ? error.reason : errorReason(error), undefined);
+    return this.#terminate(self, exitReasonOf(error), undefined);
   }
 
   /** Runs terminate, then `afterwards` (a stop result's reply) even if terminate failed, then exits. */
@@ -232,13 +222,12 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
     const finish = (failure: unknown): never => {
       afterwards?.();
       if (failure === undefined) throw new ExitException(reason);
-      throw failure instanceof ExitException ? failure : new ExitException(errorReason(failure));
+      throw failure instanceof ExitException ? failure : new ExitException(exitReasonOf(failure));
     };
     if (module.terminate === undefined) return finish(undefined);
     let result: void | PromiseLike<void>;
-    const terminate = module.terminate;
     try {
-      result = callCallback(terminate, () => terminate.call(module, reason, this.#state, self)) as Later;
+      result = module.terminate(reason, this.#state, self);
     } catch (error) {
       return finish(error);
     }
@@ -253,25 +242,4 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
 function required<F>(callback: F | undefined, name: string): F {
   if (callback === undefined) throw new TypeError(`the callback module has no ${name}`);
   return callback;
-}
-
-/** Runs `body`; hands its value (awaited if a promise) to `next`, or what it threw to `failed`. */
-function attempt<T>(body: () => T | PromiseLike<T>, next: (value: T) => Later, failed: (error: unknown) => Later): Later {
-  let value: T | PromiseLike<T>;
-  try {
-    value = body();
-  } catch (error) {
-    return failed(error);
-  }
-  if (isThenable(value)) return Promise.resolve(value).then(next, failed);
-  return next(value);
-}
-
-function andThen(later: Later, next: () => Later): Later {
-  if (isThenable(later)) return Promise.resolve(later).then(next);
-  return next();
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

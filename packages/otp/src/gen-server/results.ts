@@ -15,38 +15,31 @@ export interface CheckedResult {
   readonly next?: Next;
 }
 
-const ALLOWED: Readonly<Record<CallbackName, ReadonlySet<string>>> = {
-  init: new Set(['ok', 'ignore', 'stop']),
-  handleCall: new Set(['reply', 'noreply', 'stop']),
-  handleCast: new Set(['noreply', 'stop']),
-  handleInfo: new Set(['noreply', 'stop']),
-  handleContinue: new Set(['noreply', 'stop']),
-};
-
 /** The result itself if it is valid for `callback`, else the bad_return_value reason. */
 export function checkResult(callback: CallbackName, value: unknown): CheckedResult | BadReturnValueReason {
   return isValid(callback, value) ? (value as CheckedResult) : { kind: 'bad_return_value', callback, value };
 }
 
+// One switch on the kind (no table lookup): this runs for every message a server handles.
 function isValid(callback: CallbackName, value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const result = value as Record<string, unknown>;
-  const kind = result.kind;
-  if (typeof kind !== 'string' || !ALLOWED[callback].has(kind)) return false;
-  switch (kind) {
-    case 'ok':
-      return 'state' in result && isNext(result.next);
-    case 'ignore':
-      return true;
-    case 'reply':
-      return 'state' in result && 'reply' in result && isNext(result.next);
+  switch (result.kind) {
     case 'noreply':
-      return 'state' in result && isNext(result.next);
-    default:
-      // stop: init's carries no state; only handleCall's may carry a reply.
+      return callback !== 'init' && 'state' in result && isNext(result.next);
+    case 'reply':
+      return callback === 'handleCall' && 'state' in result && 'reply' in result && isNext(result.next);
+    case 'ok':
+      return callback === 'init' && 'state' in result && isNext(result.next);
+    case 'ignore':
+      return callback === 'init';
+    case 'stop':
+      // init's carries no state; only handleCall's may carry a reply.
       if (!isExitReason(result.reason)) return false;
       if (callback === 'init') return true;
       return 'state' in result && (callback === 'handleCall' || !('reply' in result));
+    default:
+      return false;
   }
 }
 

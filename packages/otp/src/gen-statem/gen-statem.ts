@@ -1,27 +1,20 @@
 // gen-statem/gen-statem.ts
 // The gen_statem API (start, startLink, call, cast, reply, stop) and the process that runs a machine.
-import { errorReason, ExitException, isExitMessage, type ExitReason, type HandlerBody, type ProcessContext } from '@troupe/runtime';
+import { ExitException, isExitMessage, type ExitReason, type HandlerBody, type ProcessContext } from '@troupe/runtime';
 import { call, cast, isCallMessage, isCastMessage } from '../gen/call.js';
 import { reply } from '../gen/from.js';
 import type { ServerPid, ServerRef, TypedServerRef } from '../gen/server-ref.js';
 import { stop } from '../gen/stop.js';
 import type { Caller, Operation } from '../proc/operation.js';
-import { start, type Starter, type StartOptions, type StartResult } from '../proc/start.js';
+import { andThen, attempt, forEachInOrder, type Later } from '../proc/outcome.js';
+import { failInit, ignoreInit, startBehaviour, type BehaviourStartOptions, type Starter, type StartResult } from '../proc/start.js';
 import { isSystemMessage, SystemControl, type SystemHooks } from '../proc/system-messages.js';
 import type { GenStatemModule, StatemArgsOf, StatemCallOf, StatemCastOf, StatemReplyOf, StatemTypes } from './callbacks.js';
 import { StatemLoop } from './loop.js';
-import { andThen, attempt, type Later } from './outcome.js';
 import { isTimeoutMessage } from './timeouts.js';
 
 /** Options of `GenStatem.start` and `GenStatem.startLink`. */
-export interface StatemStartOptions {
-  /** Register the machine under this local name (`{local, Name}`); a taken name answers already_started. */
-  readonly name?: string;
-  /** Milliseconds init may take before the process is killed and start returns `'timeout'` (default Infinity). */
-  readonly timeoutMs?: number;
-  /** Spawn options of the process (priority, mailbox bound, trapExit…). */
-  readonly spawnOptions?: StartOptions['spawnOptions'];
-}
+export type StatemStartOptions = BehaviourStartOptions;
 
 /** The pid type `start` returns for a machine of types `T`: typed for call and cast. */
 export type StatemPidOf<T extends StatemTypes> = ServerPid<StatemCallOf<T>, StatemCastOf<T>, StatemReplyOf<T>>;
@@ -53,14 +46,11 @@ class StatemProcess implements HandlerBody<ProcessContext> {
     return andThen(
       attempt(() => this.#module.init(this.#args as never, self)),
       (outcome): Later<void> => {
-        if (!outcome.ok) return this.#initFailed(self, outcome.error);
+        if (!outcome.ok) return failInit(this.#starter, self, outcome.error);
         const result = outcome.value as { kind?: unknown; state?: unknown; data?: unknown; actions?: unknown; reason?: unknown } | null;
         if (typeof result !== 'object' || result === null) return this.#badInit(self, result);
-        if (result.kind === 'ignore') {
-          this.#starter.initAck(self, { kind: 'ignore' });
-          throw new ExitException('normal');
-        }
-        if (result.kind === 'stop') return this.#initFailed(self, new ExitException(result.reason as ExitReason));
+        if (result.kind === 'ignore') return ignoreInit(this.#starter, self);
+        if (result.kind === 'stop') return failInit(this.#starter, self, new ExitException(result.reason as ExitReason));
         if (result.kind !== 'ok' || !('state' in result) || !('data' in result)) return this.#badInit(self, result);
         const loop = new StatemLoop(this.#module, { self, reply: (from, value) => reply(self, from, value) }, result.state, result.data);
         this.#loop = loop;
@@ -71,22 +61,20 @@ class StatemProcess implements HandlerBody<ProcessContext> {
     );
   }
 
+  // A failed init is not followed by terminate (OTP's init_it).
   #badInit(self: ProcessContext, value: unknown): never {
-    return this.#initFailed(self, new ExitException({ kind: 'bad_return_value', callback: 'init', value }));
-  }
-
-  // A failed init acks the error and exits with it; terminate is not called (OTP's init_it).
-  #initFailed(self: ProcessContext, error: unknown): never {
-    const reason = error instanceof ExitException ? error.reason : errorReason(error);
-    this.#starter.initAck(self, { kind: 'error', reason });
-    throw error instanceof ExitException ? error : new ExitException(reason);
+    return failInit(this.#starter, self, new ExitException({ kind: 'bad_return_value', callback: 'init', value }));
   }
 
   handle(message: unknown, self: ProcessContext): Later<void> {
     if (isSystemMessage(message)) {
       const answer = this.#system.handle(self, message, this.#hooks(), (from, value) => reply(self, from, value));
-      return andThen(answer, () => this.#replayDeferred());
+      // After a resume: what was held back while suspended is handled first, in order.
+      return andThen(answer, () => forEachInOrder(this.#system.takeDeferred(), (deferred) => this.#dispatch(deferred)));
     }
+    // The parent's EXIT ends the machine even while it is suspended (sys's suspend loop does the same).
+    const parent = this.#starter.parent;
+    if (parent !== undefined && isExitMessage(message) && message.from.equals(parent)) return this.#loop!.terminate(message.reason);
     if (this.#system.suspended) {
       this.#system.defer(message);
       return;
@@ -96,8 +84,6 @@ class StatemProcess implements HandlerBody<ProcessContext> {
 
   #dispatch(message: unknown): Later<void> {
     const loop = this.#loop!;
-    const parent = this.#starter.parent;
-    if (parent !== undefined && isExitMessage(message) && message.from.equals(parent)) return loop.terminate(message.reason);
     if (isCallMessage(message)) return loop.handle({ type: 'call', content: message.request, from: message.from });
     if (isCastMessage(message)) return loop.handle({ type: 'cast', content: message.request });
     if (isTimeoutMessage(message)) {
@@ -105,19 +91,6 @@ class StatemProcess implements HandlerBody<ProcessContext> {
       return event === undefined ? undefined : loop.handle(event);
     }
     return loop.handle({ type: 'info', content: message });
-  }
-
-  // After a resume: what was held back while suspended is handled first, in order.
-  #replayDeferred(): Later<void> {
-    const deferred = this.#system.takeDeferred();
-    const next = (index: number): Later<void> => {
-      for (let i = index; i < deferred.length; i++) {
-        const step = this.#dispatch(deferred[i]);
-        if (step !== undefined) return andThen(step, () => next(i + 1));
-      }
-      return undefined;
-    };
-    return next(0);
   }
 
   #hooks(): SystemHooks {
@@ -165,17 +138,11 @@ function startMachine<C extends Caller, T extends StatemTypes>(
   caller: C,
   module: GenStatemModule<T>,
   link: boolean,
-  [args, options = {}]: [unknown?, StatemStartOptions?],
+  [args, options]: [unknown?, StatemStartOptions?],
 ): Operation<C, StartResult<StatemPidOf<T>>> {
   checkModule(module);
-  if (typeof options !== 'object' || options === null) throw new TypeError('GenStatem.start: options must be an object');
-  const { name, timeoutMs, spawnOptions } = options;
-  return start(caller, (starter) => new StatemProcess(module as GenStatemModule<StatemTypes>, args, starter), {
-    link,
-    name,
-    timeoutMs,
-    spawnOptions,
-  }) as Operation<C, StartResult<StatemPidOf<T>>>;
+  const body = (starter: Starter) => new StatemProcess(module as GenStatemModule<StatemTypes>, args, starter);
+  return startBehaviour(link ? 'GenStatem.startLink' : 'GenStatem.start', caller, body, link, options) as Operation<C, StartResult<StatemPidOf<T>>>;
 }
 
 /**

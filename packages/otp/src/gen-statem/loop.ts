@@ -1,11 +1,11 @@
 // gen-statem/loop.ts
 // The gen_statem engine: event queue, postponed events, state enter calls and transitions (OTP's loop_* functions).
 import { isDeepStrictEqual } from 'node:util';
-import { ExitException, errorReason, type ExitReason, type ProcessContext } from '@troupe/runtime';
+import { ExitException, type ExitReason, type ProcessContext } from '@troupe/runtime';
 import type { From } from '../gen/from.js';
+import { andThen, attempt, exitReasonOf, isThenable, settle, type Later, type Outcome } from '../proc/outcome.js';
 import { isAction, type Action, type TimeoutAction } from './actions.js';
 import type { AnyStatemEvent, GenStatemModule, StateCallbackResult, StopAndReplyResult, StopMachineResult } from './callbacks.js';
-import { andThen, attempt, type Later, type Outcome } from './outcome.js';
 import { TimeoutTable, type TimeoutMessage } from './timeouts.js';
 
 // The engine does not know the machine's type parameters; the public API checks them.
@@ -21,15 +21,14 @@ export interface LoopHost {
 
 // What one state transition collects from the callback's result and actions (OTP's
 // NextState_NewData, Postpone, NextEventsR, TimeoutsR loop variables).
+// The lists stay undefined until an action needs one: most events have no actions.
 interface Transition {
   state: unknown;
   data: unknown;
   postpone: boolean;
-  readonly nextEvents: AnyStatemEvent[];
-  readonly timeouts: TimeoutAction[];
+  nextEvents: AnyStatemEvent[] | undefined;
+  timeouts: TimeoutAction[] | undefined;
 }
-
-const RESULT_KINDS = new Set(['next_state', 'keep_state', 'repeat_state', 'stop', 'stop_and_reply']);
 
 /**
  * States compare by value, as Erlang's `=/=` does: a transition to an equal state is not a
@@ -98,7 +97,7 @@ export class StatemLoop {
    */
   enter(actions: readonly Action[]): Later<void> {
     const transition = this.#newTransition(this.#state, this.#data);
-    const step = this.#collect(null, transition, actions, 'init', false, true);
+    const step = this.#collect(null, transition, actions, INIT, false, true);
     return andThen(step, () => this.#drain());
   }
 
@@ -128,7 +127,7 @@ export class StatemLoop {
     return andThen(outcome, (result) => {
       if (result.ok) return self.exit(reason);
       if (result.error instanceof ExitException) throw result.error;
-      return self.exit(errorReason(result.error));
+      return self.exit(exitReasonOf(result.error));
     });
   }
 
@@ -139,46 +138,51 @@ export class StatemLoop {
       if (!self.isAlive(self.pid)) return;
       const event = this.#queue.shift() ?? this.#timeouts.takeZero();
       if (event === undefined) return;
-      const step = andThen(this.#callState(event), (outcome) => this.#onEventResult(event, outcome));
+      // The hot path: no closure is made unless the callback returns a promise.
+      const outcome = this.#invoke(event, this.#state, this.#data);
+      const step = isThenable(outcome) ? outcome.then((settled) => this.#onEventResult(event, settled)) : this.#onEventResult(event, outcome);
       if (step !== undefined) return andThen(step, () => this.#drain());
     }
   }
 
-  #callbackName(state: unknown): string {
-    return this.#callbacks.callbackMode === 'state_functions' ? `states.${String(state)}` : 'handleEvent';
+  // Built only for an error report: `callbackState` is the state whose callback produced the result.
+  #callbackName(callbackState: unknown): string {
+    if (callbackState === INIT) return 'init';
+    return this.#callbacks.callbackMode === 'state_functions' ? `states.${String(callbackState)}` : 'handleEvent';
   }
 
   // Calls the state callback with an event, or with {type: 'enter', oldState} for a state enter call.
   #invoke(event: AnyStatemEvent | { type: 'enter'; oldState: unknown }, state: unknown, data: unknown): Later<Outcome> {
     const callbacks = this.#callbacks;
     const self = this.#host.self;
-    if (callbacks.callbackMode === 'handle_event_function') {
-      return attempt(() => callbacks.handleEvent(event, state, data, self));
+    let value: unknown;
+    try {
+      if (callbacks.callbackMode === 'handle_event_function') {
+        value = callbacks.handleEvent(event, state, data, self);
+      } else {
+        const states = callbacks.states as Record<string, unknown>;
+        const fn = typeof state === 'string' && Object.hasOwn(states, state) ? states[state] : undefined;
+        if (typeof fn !== 'function') throw new TypeError(`gen_statem: no state function for state ${String(state)} in states`);
+        value = fn.call(states, event, data, self);
+      }
+    } catch (error) {
+      return { ok: false, error };
     }
-    const states = callbacks.states as Record<string, unknown>;
-    const fn = typeof state === 'string' && Object.hasOwn(states, state) ? states[state] : undefined;
-    if (typeof fn !== 'function') {
-      return { ok: false, error: new TypeError(`gen_statem: no state function for state ${String(state)} in states`) };
-    }
-    return attempt(() => fn.call(states, event, data, self));
-  }
-
-  #callState(event: AnyStatemEvent): Later<Outcome> {
-    return this.#invoke(event, this.#state, this.#data);
+    return settle(value);
   }
 
   #newTransition(state: unknown, data: unknown): Transition {
-    return { state, data, postpone: false, nextEvents: [], timeouts: [] };
+    return { state, data, postpone: false, nextEvents: undefined, timeouts: undefined };
   }
 
   // The callback handled `event`: stop, or collect the transition (returns undefined when
   // done synchronously, so the drain loop stays a loop).
   #onEventResult(event: AnyStatemEvent, outcome: Outcome): Later<void> {
-    if (!outcome.ok) return this.terminate(errorReason(outcome.error));
+    if (!outcome.ok) return this.terminate(exitReasonOf(outcome.error));
     const result = outcome.value;
-    const name = this.#callbackName(this.#state);
-    if (!isResult(result)) return this.terminate({ kind: 'bad_return_value', callback: name, value: result });
-    if (result.kind === 'stop' || result.kind === 'stop_and_reply') return this.#stop(result, name, this.#state, this.#data);
+    const callbackState = this.#state;
+    if (!isResult(result)) return this.terminate({ kind: 'bad_return_value', callback: this.#callbackName(callbackState), value: result });
+    if (result.kind === 'stop' || result.kind === 'stop_and_reply') return this.#stop(result, callbackState, this.#state, this.#data);
     const transition = this.#newTransition(this.#state, this.#data);
     let callEnter = result.kind === 'repeat_state';
     if (result.kind === 'next_state') {
@@ -186,13 +190,14 @@ export class StatemLoop {
       callEnter = !sameState(result.state, this.#state);
     }
     if (result.kind === 'next_state' || 'data' in result) transition.data = result.data;
-    return this.#collect(event, transition, result.actions, name, false, callEnter);
+    return this.#collect(event, transition, result.actions, callbackState, false, callEnter);
   }
 
   // stop / stop_and_reply: send the replies, then terminate.
-  #stop(result: StopMachineResult<unknown> | StopAndReplyResult<unknown>, name: string, state: unknown, data: unknown): Later<never> {
+  #stop(result: StopMachineResult<unknown> | StopAndReplyResult<unknown>, callbackState: unknown, state: unknown, data: unknown): Later<never> {
     const finalData = 'data' in result ? result.data : data;
     if (result.kind === 'stop_and_reply') {
+      const name = this.#callbackName(callbackState);
       if (!Array.isArray(result.replies)) return this.terminate({ kind: 'bad_return_value', callback: name, value: result }, state, finalData);
       for (const action of result.replies as unknown[]) {
         if (!isAction(action) || action.kind !== 'reply') return this.terminate({ kind: 'bad_action', callback: name, action }, state, finalData);
@@ -208,34 +213,36 @@ export class StatemLoop {
     event: AnyStatemEvent | null,
     transition: Transition,
     actions: unknown,
-    name: string,
+    callbackState: unknown,
     enterCall: boolean,
     callEnter: boolean,
   ): Later<void> {
     // `{keep_state, Data}` has no actions: an absent list is an empty one.
-    if (actions === undefined) actions = [];
-    if (!Array.isArray(actions)) {
-      return this.terminate({ kind: 'bad_return_value', callback: name, value: actions }, transition.state, transition.data);
-    }
-    for (const action of actions as unknown[]) {
-      if (!isAction(action)) return this.terminate({ kind: 'bad_action', callback: name, action }, transition.state, transition.data);
-      if (enterCall && (action.kind === 'next_event' || (action.kind === 'postpone' && action.postpone))) {
-        return this.terminate({ kind: 'bad_state_enter_action', callback: name, action }, transition.state, transition.data);
+    if (actions !== undefined) {
+      const { state, data } = transition;
+      if (!Array.isArray(actions)) {
+        return this.terminate({ kind: 'bad_return_value', callback: this.#callbackName(callbackState), value: actions }, state, data);
       }
-      switch (action.kind) {
-        case 'reply':
-          this.#host.reply(action.from, action.reply);
-          break;
-        case 'postpone':
-          transition.postpone = action.postpone;
-          break;
-        case 'next_event':
-          transition.nextEvents.push(action.event);
-          break;
-        case 'hibernate':
-          break;
-        default:
-          transition.timeouts.push(action);
+      for (const action of actions as unknown[]) {
+        if (!isAction(action)) return this.terminate({ kind: 'bad_action', callback: this.#callbackName(callbackState), action }, state, data);
+        if (enterCall && (action.kind === 'next_event' || (action.kind === 'postpone' && action.postpone))) {
+          return this.terminate({ kind: 'bad_state_enter_action', callback: this.#callbackName(callbackState), action }, state, data);
+        }
+        switch (action.kind) {
+          case 'reply':
+            this.#host.reply(action.from, action.reply);
+            break;
+          case 'postpone':
+            transition.postpone = action.postpone;
+            break;
+          case 'next_event':
+            (transition.nextEvents ??= []).push(action.event);
+            break;
+          case 'hibernate':
+            break;
+          default:
+            (transition.timeouts ??= []).push(action);
+        }
       }
     }
     if (callEnter && this.#callbacks.stateEnter === true) return this.#enterCall(event, transition);
@@ -248,17 +255,16 @@ export class StatemLoop {
   #enterCall(event: AnyStatemEvent | null, transition: Transition): Later<void> {
     const outcome = this.#invoke({ type: 'enter', oldState: this.#state }, transition.state, transition.data);
     return andThen(outcome, (result): Later<void> => {
-      if (!result.ok) return this.terminate(errorReason(result.error));
+      if (!result.ok) return this.terminate(exitReasonOf(result.error));
       const value = result.value;
-      const name = this.#callbackName(transition.state);
       const { state, data } = transition;
-      if (!isResult(value)) return this.terminate({ kind: 'bad_return_value', callback: name, value }, state, data);
-      if (value.kind === 'stop' || value.kind === 'stop_and_reply') return this.#stop(value, name, state, data);
+      if (!isResult(value)) return this.terminate({ kind: 'bad_return_value', callback: this.#callbackName(state), value }, state, data);
+      if (value.kind === 'stop' || value.kind === 'stop_and_reply') return this.#stop(value, state, state, data);
       if (value.kind === 'next_state' && !sameState(value.state, state)) {
-        return this.terminate({ kind: 'bad_state_enter_return', callback: name, value }, state, data);
+        return this.terminate({ kind: 'bad_state_enter_return', callback: this.#callbackName(state), value }, state, data);
       }
       if (value.kind === 'next_state' || 'data' in value) transition.data = value.data;
-      return this.#collect(event, transition, value.actions, name, true, value.kind === 'repeat_state');
+      return this.#collect(event, transition, value.actions, state, true, value.kind === 'repeat_state');
     });
   }
 
@@ -274,12 +280,17 @@ export class StatemLoop {
     this.#timeouts.cancel('timeout');
     this.#state = transition.state;
     this.#data = transition.data;
-    if (transition.nextEvents.length > 0) this.#queue.unshift(...transition.nextEvents);
-    if (transition.timeouts.length > 0) this.#timeouts.apply(transition.timeouts);
+    if (transition.nextEvents !== undefined) this.#queue.unshift(...transition.nextEvents);
+    if (transition.timeouts !== undefined) this.#timeouts.apply(transition.timeouts);
   }
 }
 
 function isResult(value: unknown): value is StateCallbackResult<unknown, unknown> {
-  return typeof value === 'object' && value !== null && RESULT_KINDS.has((value as { kind?: unknown }).kind as string);
+  if (typeof value !== 'object' || value === null) return false;
+  const { kind } = value as { kind?: unknown };
+  return kind === 'next_state' || kind === 'keep_state' || kind === 'repeat_state' || kind === 'stop' || kind === 'stop_and_reply';
 }
+
+// The callback state of init's actions (they come from init, not from a state callback).
+const INIT = Symbol('init');
 

@@ -46,11 +46,19 @@ export function perform<C extends Caller, T>(caller: C, protocol: (self: Process
 
 /** Runs `steps` inside the process `self` is the context of, in the mode it is driven in. */
 export function runInProcess<T>(self: ProcessContext, steps: Steps<T>): Receive<T> {
-  if (self.mode === 'generator') return Object.assign(inGenerator(self, steps), { then: awaitedInGenerator }) as unknown as Receive<T>;
+  if (self.mode === 'generator') return inGenerator(self, steps) as unknown as Receive<T>;
   return inPromise(self, steps) as unknown as Receive<T>;
 }
 
-// Awaiting a generator-mode operation would silently yield the generator itself.
+/**
+ * Makes awaiting what `generatorFunction` returns throw a TypeError that says to use
+ * `yield*`: awaiting a generator-mode operation would silently yield the generator itself.
+ * The guard sits on the prototype its generator objects inherit from, so it costs nothing per call.
+ */
+export function guardAwait(generatorFunction: (...args: never[]) => Generator<unknown, unknown, unknown>): void {
+  Object.defineProperty(generatorFunction.prototype, 'then', { value: awaitedInGenerator });
+}
+
 function awaitedInGenerator(): never {
   throw new TypeError('in a generator body, use `yield*` on OTP operations (call, start, sys…), not await');
 }
@@ -63,6 +71,7 @@ function* inGenerator<T>(self: ProcessContext, steps: Steps<T>): Generator<unkno
   }
   return step.value;
 }
+guardAwait(inGenerator);
 
 function inPromise<T>(self: ProcessContext, steps: Steps<T>): Promise<T> {
   // The first step (sending the request) runs now, so messages keep the order the caller
@@ -77,12 +86,21 @@ function inPromise<T>(self: ProcessContext, steps: Steps<T>): Promise<T> {
   return continueInPromise(self, steps, step.value);
 }
 
+/**
+ * A promise that settles one microtask later: time for the scheduler's turn, queued by the
+ * request just sent, to run an idle server first. Receiving after it usually finds the
+ * answer queued already, so the caller is not parked and woken again (a call from an
+ * async body costs markedly less). Not needed for correctness: a receive that starts
+ * earlier simply waits.
+ */
+export function afterServerTurn(): Promise<void> {
+  return RESOLVED;
+}
+
+const RESOLVED = Promise.resolve();
+
 async function continueInPromise<T>(self: ProcessContext, steps: Steps<T>, first: Wait): Promise<T> {
-  // Hazard: a behaviour's handler callback that starts a receive synchronously and then
-  // returns its promise leaves the runtime marking the process 'suspended' over the
-  // 'waiting' the receive set, so the reply never wakes it. Starting the receive one
-  // microtask later, after the callback has returned its promise, avoids that.
-  await undefined;
+  await afterServerTurn();
   let next = first;
   for (;;) {
     const waited: unknown = await receiveFor(self, next);
@@ -94,21 +112,4 @@ async function continueInPromise<T>(self: ProcessContext, steps: Steps<T>, first
 
 function receiveFor(self: ProcessContext, { tag, match, afterMs }: Wait): Receive<unknown> {
   return tag === undefined ? self.receive(match, { after: afterMs }) : self.receive(match, { after: afterMs, since: tag });
-}
-
-
-/** Whether `fn` is a native `async function` (its body may start a receive before its first await). */
-export function isAsyncFunction(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'AsyncFunction';
-}
-
-/**
- * Calls a behaviour callback from a handler process. An `async function` callback is
- * called one microtask later, once the runtime has marked the process suspended on the
- * returned promise: its body may then start a receive (`self.sleep`, `self.receive`)
- * before its first await without hitting the hazard described in continueInPromise.
- * Plain callbacks are called at once (the fast path).
- */
-export function callCallback<T>(callback: unknown, call: () => T): T | Promise<T> {
-  return isAsyncFunction(callback) ? Promise.resolve().then(call) : call();
 }

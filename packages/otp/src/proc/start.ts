@@ -1,19 +1,19 @@
 // The start protocol (proc_lib:start/start_link): spawn, wait for the child's init ack,
 // kill the child when the start timeout passes; name conflicts answer already_started.
 import {
+  ExitException,
   isDownMessage,
   isExitMessage,
   Runtime,
   TIMEOUT,
   type ExitReason,
-  type HandlerBody,
   type Pid,
   type ProcessBody,
   type ProcessContext,
   type Ref,
   type SpawnOptions,
 } from '@troupe/runtime';
-import { adoptEnvironment, environmentOf, type Environment } from './environment.js';
+import { exitReasonOf } from './outcome.js';
 import { perform, wait, type Caller, type Operation, type Steps } from './operation.js';
 
 /** What a starting process reports about its init (proc_lib's `init_ack` / `init_fail`). */
@@ -57,6 +57,23 @@ export interface Starter {
   initAck(self: ProcessContext, result: InitAck): void;
 }
 
+/**
+ * Ends a behaviour's failed init as OTP's init_it does: acks `{error, Reason}` to the
+ * starter, then exits with that reason; terminate is not called. `error` is what init
+ * threw, or an ExitException carrying the reason (a `stop` result, a bad return value).
+ */
+export function failInit(starter: Starter, self: ProcessContext, error: unknown): never {
+  const reason = exitReasonOf(error);
+  starter.initAck(self, { kind: 'error', reason });
+  throw error instanceof ExitException ? error : new ExitException(reason);
+}
+
+/** Ends a behaviour whose init answered `ignore`: acks it, then exits normally. */
+export function ignoreInit(starter: Starter, self: ProcessContext): never {
+  starter.initAck(self, { kind: 'ignore' });
+  throw new ExitException('normal');
+}
+
 /** Options of {@link start}. */
 export interface StartOptions {
   /** Link the child to the calling process (`start_link`); ignored when the caller is a Runtime. */
@@ -67,6 +84,35 @@ export interface StartOptions {
   readonly timeoutMs?: number;
   /** Priority, mailbox bound, trapExit… of the child (`name` goes in `name` above). */
   readonly spawnOptions?: Omit<SpawnOptions, 'name'>;
+}
+
+/**
+ * What every behaviour's start and startLink take besides its module and args: start's
+ * options less `link`, which the function name says (`GenServer.startLink`…).
+ */
+export interface BehaviourStartOptions {
+  /** Register the process under this local name (`{local, Name}`); a taken name answers already_started. */
+  readonly name?: string;
+  /** Milliseconds init may take before the process is killed and start returns `'timeout'` (default Infinity). */
+  readonly timeoutMs?: number;
+  /** Spawn options of the process (priority, mailbox bound, trapExit…). */
+  readonly spawnOptions?: StartOptions['spawnOptions'];
+}
+
+/**
+ * {@link start} behind a behaviour's start/startLink: checks `options` (a TypeError names
+ * `fn`), then starts `body` with them, linked when `link`.
+ */
+export function startBehaviour<C extends Caller>(
+  fn: string,
+  caller: C,
+  body: (starter: Starter) => ProcessBody,
+  link: boolean,
+  options: BehaviourStartOptions = {},
+): Operation<C, StartResult> {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object`);
+  const { name, timeoutMs, spawnOptions } = options;
+  return start(caller, body, { link, name, timeoutMs, spawnOptions });
 }
 
 /**
@@ -88,9 +134,8 @@ export function start<C extends Caller>(
 ): Operation<C, StartResult> {
   checkStartOptions(options);
   if (typeof body !== 'function') throw new TypeError(`start: body must be a function (starter) => ProcessBody, got ${typeof body}`);
-  const environment = environmentOf(caller);
   const link = options.link === true && !(caller instanceof Runtime);
-  return perform(caller, (self) => startSteps(self, body, options, link, environment));
+  return perform(caller, (self) => startSteps(self, body, options, link));
 }
 
 function* startSteps(
@@ -98,7 +143,6 @@ function* startSteps(
   makeBody: (starter: Starter) => ProcessBody,
   options: StartOptions,
   link: boolean,
-  environment: Environment,
 ): Steps<StartResult> {
   const { name, timeoutMs = Infinity } = options;
   if (name !== undefined) {
@@ -113,10 +157,13 @@ function* startSteps(
       const to = tag;
       if (to === undefined) throw new TypeError('initAck: the start was already acknowledged');
       tag = undefined;
+      // OTP's init_it unregisters the name before init_fail/ignore: once the starter hears
+      // the start failed, a lookup of the name must not find the dying process.
+      if (result.kind !== 'ok' && name !== undefined && child.whereis(name)?.equals(child.pid) === true) child.unregister(name);
       child.send(to, { kind: '$init_ack', tag: to, result } satisfies InitAckMessage);
     },
   };
-  const childBody = withEnvironment(makeBody(starter), environment);
+  const childBody = checkBody(makeBody(starter));
   const spawnOptions: SpawnOptions | undefined = name === undefined ? options.spawnOptions : { ...options.spawnOptions, name };
   const pid = link ? self.spawnLink(childBody, spawnOptions) : self.spawn(childBody, spawnOptions);
   const ref = self.monitor(pid, { alias: true });
@@ -143,7 +190,8 @@ function* startSteps(
     self.demonitor(ref, { flush: true });
     return { kind: 'ok', pid };
   }
-  // A failed init: return only once the child is gone, so its name is free again.
+  // A failed init: return only once the child is gone, as OTP 26's proc_lib waits for the
+  // DOWN after init_fail: nothing of the child (an EXIT, say) arrives after start returns.
   if (link) self.unlink(pid);
   yield* flushExit(self, pid);
   yield* awaitDown(ref);
@@ -169,24 +217,9 @@ function isInitAckFor(message: unknown, ref: Ref): message is InitAckMessage {
   );
 }
 
-/** Makes the child inherit its starter's environment before its own code runs. */
-function withEnvironment(body: ProcessBody, environment: Environment): ProcessBody {
-  if (typeof body === 'function') {
-    return ((self: ProcessContext) => {
-      adoptEnvironment(self, environment);
-      return (body as (self: ProcessContext) => unknown)(self);
-    }) as ProcessBody;
-  }
-  if (typeof body === 'object' && body !== null && typeof body.handle === 'function') {
-    const handler: HandlerBody<ProcessContext> = body;
-    return {
-      init(self) {
-        adoptEnvironment(self, environment);
-        return handler.init?.(self);
-      },
-      handle: handler.handle.bind(handler),
-    };
-  }
+function checkBody(body: ProcessBody): ProcessBody {
+  if (typeof body === 'function') return body;
+  if (typeof body === 'object' && body !== null && typeof body.handle === 'function') return body;
   throw new TypeError('start: body(starter) must return a process body (a function or a { handle } object)');
 }
 

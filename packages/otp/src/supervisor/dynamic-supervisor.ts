@@ -4,9 +4,8 @@ import { call } from '../gen/call.js';
 import type { ServerPid, TypedServerRef } from '../gen/server-ref.js';
 import { GenServer, serverBody } from '../gen-server/gen-server.js';
 import { noreply, ok, reply, stop, type GenServer as GenServerModule, type ServerTypes } from '../gen-server/callbacks.js';
-import { environmentOf } from '../proc/environment.js';
 import type { Caller, Operation } from '../proc/operation.js';
-import { start, type StartResult } from '../proc/start.js';
+import { startBehaviour, type StartResult } from '../proc/start.js';
 import { shutdownChild, shutdownChildren, startChildProcess } from './child-process.js';
 import { normalizeChildSpec, type ChildSpec, type ChildStartFunction, type NormalizedChildSpec } from './child-spec.js';
 import { reportError, type ReportContext } from './reports.js';
@@ -69,7 +68,7 @@ type DynamicTypes = {
 const DynamicSupervisorServer: GenServerModule<DynamicTypes> = {
   init(args, self) {
     self.trapExit(true);
-    const restarts = new RestartIntensity(args.intensity, args.periodMs, environmentOf(self).clock);
+    const restarts = new RestartIntensity(args.intensity, args.periodMs, self.clock);
     return ok({ name: args.name ?? String(self.pid), template: args.template, restarts, children: new Map() });
   },
 
@@ -113,7 +112,7 @@ const DynamicSupervisorServer: GenServerModule<DynamicTypes> = {
 
   async handleInfo(message, state, self) {
     if (!isExitMessage(message)) {
-      environmentOf(self).logger.error(`supervisor ${state.name} received an unexpected message`, { message });
+      self.logger.error(`supervisor ${state.name} received an unexpected message`, { message });
       return noreply(state);
     }
     const key = message.from.key;
@@ -175,7 +174,7 @@ function startDynamic<C extends Caller, Extra>(
   const template = normalizeChildSpec(child === undefined ? child : { id: 'child', ...child }, `${fn}: child`);
   const args: DynamicArgs = { template, intensity, periodMs, name: options.name };
   const body = serverBody(DynamicSupervisorServer as unknown as GenServerModule<ServerTypes>, args, 'supervisor');
-  return start(caller, body, { link, name: options.name, timeoutMs: options.timeoutMs }) as Operation<C, StartResult<DynamicSupervisorPid<Extra>>>;
+  return startBehaviour(fn, caller, body, link, { name: options.name, timeoutMs: options.timeoutMs }) as Operation<C, StartResult<DynamicSupervisorPid<Extra>>>;
 }
 
 /**

@@ -1,6 +1,5 @@
 // Supervisor reports (OTP's SUPERVISOR REPORT): what went wrong with which child, to the logger.
 import { formatReason, type ExitReason, type Pid, type ProcessContext } from '@troupe/runtime';
-import { environmentOf } from '../proc/environment.js';
 import type { NormalizedChildSpec } from './child-spec.js';
 
 /** Erlang's `errorContext` of a supervisor report. */
@@ -18,7 +17,7 @@ export interface Offender {
 /** Logs a supervisor report at error level; `meta` carries the structured fields. */
 export function reportError(self: ProcessContext, supervisor: string, context: ReportContext, reason: ExitReason, offender: Offender): void {
   const child = `${offender.id === undefined ? 'child' : `child '${offender.id}'`}${offender.pid === undefined ? '' : ` (${offender.pid})`}`;
-  environmentOf(self).logger.error(`supervisor report: supervisor ${supervisor}, ${context}: ${child}: ${formatReason(reason)}`, {
+  self.logger.error(`supervisor report: supervisor ${supervisor}, ${context}: ${child}: ${formatReason(reason)}`, {
     supervisor,
     errorContext: context,
     reason,

@@ -9,14 +9,17 @@ export const RESTART_INTENSITY_DEFAULTS = { intensity: 1, periodMs: 5000 } as co
  * joins the window; restarts older than `now - periodMs` leave it; when the window holds
  * more than `intensity` restarts, the supervisor must shut down.
  *
- * Invariant: `#times` is in ascending order and only holds restarts inside the window as
- * of the last `record()`.
+ * Invariant: `#times[#first..]` is in ascending order and only holds restarts inside the
+ * window as of the last `record()`; the slots before `#first` are spent. Each restart is
+ * pushed once and passed over once, so a record is O(1) amortized however many restarts
+ * the window holds (OTP walks its whole list on every restart).
  */
 export class RestartIntensity {
   readonly intensity: number;
   readonly periodMs: number;
   readonly #clock: Clock;
   #times: number[] = [];
+  #first = 0;
 
   constructor(intensity: number, periodMs: number, clock: Clock) {
     this.intensity = intensity;
@@ -28,16 +31,20 @@ export class RestartIntensity {
   record(): 'ok' | 'exceeded' {
     const now = this.#clock.now();
     const threshold = now - this.periodMs;
-    let first = 0;
-    while (first < this.#times.length && this.#times[first]! < threshold) first++;
-    this.#times = this.#times.slice(first);
+    const times = this.#times;
+    while (this.#first < times.length && times[this.#first]! < threshold) this.#first++;
+    // Drop the spent slots once they are the larger part, so memory follows the window.
+    if (this.#first > 1024 && this.#first * 2 > times.length) {
+      this.#times = times.slice(this.#first);
+      this.#first = 0;
+    }
     this.#times.push(now);
-    return this.#times.length > this.intensity ? 'exceeded' : 'ok';
+    return this.count > this.intensity ? 'exceeded' : 'ok';
   }
 
   /** Restarts currently inside the window (for status and tests). */
   get count(): number {
-    return this.#times.length;
+    return this.#times.length - this.#first;
   }
 }
 

@@ -1,7 +1,6 @@
 // The supervisor as a gen_server callback module (as in OTP): starts children in order,
 // restarts them per strategy within the restart intensity, stops them in reverse order.
 import { isCrash, isExitMessage, type ExitMessage, type ExitReason, type Pid, type ProcessContext } from '@troupe/runtime';
-import { environmentOf } from '../proc/environment.js';
 import { GenServer } from '../gen-server/gen-server.js';
 import { noreply, ok, reply, stop, stopInit, type GenServer as GenServerModule, type NoreplyOrStop } from '../gen-server/callbacks.js';
 import { shutdownChild, startChildProcess } from './child-process.js';
@@ -75,7 +74,7 @@ export const SupervisorServer: GenServerModule<SupervisorTypes> = {
     const state: SupervisorState = {
       name: args.name ?? String(self.pid),
       strategy: args.strategy,
-      restarts: new RestartIntensity(args.intensity, args.periodMs, environmentOf(self).clock),
+      restarts: new RestartIntensity(args.intensity, args.periodMs, self.clock),
       children: args.children.map((spec) => ({ spec, pid: undefined })),
     };
     const failure = await startInOrder(self, state, [...state.children]);
@@ -126,7 +125,7 @@ export const SupervisorServer: GenServerModule<SupervisorTypes> = {
 
   async handleInfo(message, state, self) {
     if (!isExitMessage(message)) {
-      environmentOf(self).logger.error(`supervisor ${state.name} received an unexpected message`, { message });
+      self.logger.error(`supervisor ${state.name} received an unexpected message`, { message });
       return noreply(state);
     }
     const child = state.children.find((c) => typeof c.pid === 'object' && c.pid.equals(message.from));

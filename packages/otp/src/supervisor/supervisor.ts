@@ -5,7 +5,7 @@ import type { ServerPid, ServerRef } from '../gen/server-ref.js';
 import { serverBody } from '../gen-server/gen-server.js';
 import type { GenServer as GenServerModule, ServerTypes } from '../gen-server/callbacks.js';
 import type { Caller, Operation } from '../proc/operation.js';
-import { start, type AlreadyStartedReason, type StartResult } from '../proc/start.js';
+import { startBehaviour, type AlreadyStartedReason, type StartResult } from '../proc/start.js';
 import { normalizeChildSpec, type ChildSpec, type NormalizedChildSpec, type RestartType, type Shutdown } from './child-spec.js';
 import { checkIntensity, RESTART_INTENSITY_DEFAULTS } from './restart-intensity.js';
 import { RESTART_STRATEGIES, type RestartStrategy } from './strategies.js';
@@ -76,7 +76,7 @@ function startSupervisor<C extends Caller>(
 ): Operation<C, StartResult<SupervisorPid>> {
   const args = normalizeSpec(fn, spec, options.name);
   const body = serverBody(SupervisorServer as unknown as GenServerModule<ServerTypes>, args, 'supervisor');
-  return start(caller, body, { link, name: options.name, timeoutMs: options.timeoutMs }) as Operation<C, StartResult<SupervisorPid>>;
+  return startBehaviour(fn, caller, body, link, { name: options.name, timeoutMs: options.timeoutMs }) as Operation<C, StartResult<SupervisorPid>>;
 }
 
 function request<C extends Caller, R>(caller: C, supervisor: ServerRef, message: SupervisorRequest): Operation<C, R> {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pid, ProcessContext, Runtime } from '@troupe/runtime';
 import { ok, stopInit, sys } from '../../src/index.js';
 import { GenEvent } from '../../src/gen-event/gen-event.js';
-import { HandlerCallError } from '../../src/gen-event/errors.js';
+import { HandlerCallError } from '../../src/errors.js';
 import { handlerId, swapHandler, type EventHandler, type SwapInitArgs } from '../../src/gen-event/callbacks.js';
 import { recorder, testRuntime, type RecorderTypes } from './fixtures.js';
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pid, ProcessContext } from '@troupe/runtime';
 import { GenEvent } from '../../src/gen-event/gen-event.js';
+import { sys } from '../../src/index.js';
 import { isGenEventExit, type GenEventExitMessage } from '../../src/gen-event/callbacks.js';
 import { recorder, testRuntime } from './fixtures.js';
 
@@ -130,6 +131,24 @@ describe('the manager and its parent', () => {
       if (started.kind !== 'ok') return;
       m = started.pid;
       await GenEvent.addHandler(self, m, 'a', recorder(log), 'a');
+      self.exit('parent_quits');
+    });
+    await rt.idle();
+    expect(rt.isAlive(parent)).toBe(false);
+    expect(m !== undefined && rt.isAlive(m)).toBe(false);
+    expect(log).toContainEqual(['a', 'terminate', 'stop']);
+  });
+
+  it('a suspended manager still stops when its parent exits (sys’s suspend loop obeys the parent)', async () => {
+    const { rt } = testRuntime();
+    const log: unknown[] = [];
+    let m: Pid | undefined;
+    const parent = rt.spawn(async (self: ProcessContext) => {
+      const started = await GenEvent.startLink(self);
+      if (started.kind !== 'ok') return;
+      m = started.pid;
+      await GenEvent.addHandler(self, m, 'a', recorder(log), 'a');
+      await sys.suspend(self, m);
       self.exit('parent_quits');
     });
     await rt.idle();

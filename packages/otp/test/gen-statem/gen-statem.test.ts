@@ -4,7 +4,7 @@
 // from the parent when trapping exits; system messages are answered, and while suspended the
 // machine handles nothing else.
 import { describe, expect, it } from 'vitest';
-import { isExitMessage, Runtime, silentLogger, type ExitReason, type ProcessContext } from '@troupe/runtime';
+import { isExitMessage, Runtime, silentLogger, type ExitReason, type Pid, type ProcessContext } from '@troupe/runtime';
 import { VirtualClock } from '@troupe/runtime/testing';
 import { CallExitError, ignore, stopInit, sys, type From } from '../../src/index.js';
 import { GenStatem } from '../../src/gen-statem/gen-statem.js';
@@ -164,6 +164,51 @@ describe('stop and exits', () => {
     expect(log).toEqual(['shutdown']);
     expect(exits).toEqual(['shutdown']);
     expect(rt.isAlive(parent)).toBe(false);
+  });
+});
+
+describe('exits', () => {
+  it('a state callback that calls self.exit(reason) runs terminate and ends the machine with that reason', async () => {
+    const { rt } = runtime();
+    const log: unknown[] = [];
+    const module: GenStatemModule<{ state: string; data: null; cast: 'quit' }> = {
+      callbackMode: 'handle_event_function',
+      init: () => initOk('s', null),
+      handleEvent: (_event, _state, _data, self) => self.exit('quitting'),
+      terminate: (reason) => void log.push(reason),
+    };
+    const started = await GenStatem.start(rt, module);
+    if (started.kind !== 'ok') throw new Error('start failed');
+    const exits: ExitReason[] = [];
+    rt.events.on('exit', (pid, reason) => pid.equals(started.pid) && exits.push(reason));
+    GenStatem.cast(rt, started.pid, 'quit');
+    await rt.idle();
+    expect(log).toEqual(['quitting']);
+    expect(exits).toEqual(['quitting']);
+  });
+
+  it('a suspended machine still terminates when its parent exits', async () => {
+    const { rt } = runtime();
+    const log: unknown[] = [];
+    const module: GenStatemModule<{ state: string; data: null }> = {
+      callbackMode: 'handle_event_function',
+      init: (_args, self) => (self.trapExit(true), initOk('s', null)),
+      handleEvent: () => keepState(),
+      terminate: (reason) => void log.push(reason),
+    };
+    let machine: Pid | undefined;
+    const parent = rt.spawn(async (self: ProcessContext) => {
+      const started = await GenStatem.startLink(self, module);
+      if (started.kind !== 'ok') return;
+      machine = started.pid;
+      await self.receive();
+    });
+    await rt.idle();
+    await sys.suspend(rt, machine!);
+    rt.exit(parent, 'bye');
+    await rt.idle();
+    expect(log).toEqual(['bye']);
+    expect(rt.isAlive(machine!)).toBe(false);
   });
 });
 

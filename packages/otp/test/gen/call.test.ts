@@ -51,6 +51,24 @@ describe('call', () => {
     expect(answers).toEqual(['pong', 'pong', 'pong']);
   });
 
+  it('in a generator body, awaiting a call (or any operation) throws a TypeError that says to use yield*', async () => {
+    const { rt } = setup();
+    const server = await startServer(rt);
+    const errors: unknown[] = [];
+    rt.spawn(function* (self: ProcessContext) {
+      for (const operation of [GenServer.call(self, server, 'ping'), GenServer.start(self, Server)]) {
+        try {
+          void (operation as unknown as PromiseLike<unknown>).then(() => undefined);
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+    });
+    await rt.idle();
+    expect(errors).toHaveLength(2);
+    for (const error of errors) expect(error).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/yield\*/) });
+  });
+
   it('times out after 5000 ms by default, and the late reply never reaches the caller', async () => {
     const { rt, clock } = setup();
     const server = await startServer(rt);

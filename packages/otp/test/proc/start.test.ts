@@ -57,6 +57,22 @@ describe('start', () => {
     expect(rt.isAlive(child)).toBe(false);
   });
 
+  it('a failed init frees the name before acking, as gen_server does before init_fail', async () => {
+    const { rt } = setup();
+    let holderAfterAck: Pid | undefined = undefined;
+    const result = await start(
+      rt,
+      (starter) => (self: ProcessContext) => {
+        starter.initAck(self, { kind: 'error', reason: 'no_config' });
+        holderAfterAck = self.whereis('svc');
+        self.exit('no_config');
+      },
+      { name: 'svc' },
+    );
+    expect(result).toEqual({ kind: 'error', reason: 'no_config' });
+    expect(holderAfterAck).toBeUndefined();
+  });
+
   it('ignore is passed through', async () => {
     const { rt } = setup();
     const result = await start(rt, (starter) => (self: ProcessContext) => starter.initAck(self, { kind: 'ignore' }));

@@ -5,10 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { Runtime, silentLogger } from '@troupe/runtime';
 import { VirtualClock } from '@troupe/runtime/testing';
-import { sys } from '../../src/index.js';
-import { GenStatem, type StatemPidOf } from '../../src/gen-statem/gen-statem.js';
-import { initOk, keepState, keepStateAndData, nextState, type GenStatemModule } from '../../src/gen-statem/callbacks.js';
-import { postpone, replyAction, stateTimeout } from '../../src/gen-statem/actions.js';
+import {
+  GenStatem,
+  initOk,
+  keepState,
+  keepStateAndData,
+  nextState,
+  postpone,
+  replyAction,
+  stateTimeout,
+  sys,
+  type GenStatemModule,
+  type StatemPidOf,
+} from '@troupe/otp';
 
 const OPEN_MS = 10_000;
 const MOTOR_MS = 500;

@@ -6,9 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Runtime, silentLogger, type ProcessContext } from '@troupe/runtime';
 import { VirtualClock } from '@troupe/runtime/testing';
-import { ok, reply } from '../../src/index.js';
-import { GenEvent } from '../../src/gen-event/gen-event.js';
-import { handlerId, isGenEventExit, type EventHandler, type GenEventExitMessage } from '../../src/gen-event/callbacks.js';
+import { GenEvent, handlerId, isGenEventExit, ok, reply, type EventHandler, type GenEventExitMessage } from '@troupe/otp';
 
 type LogEvent = { readonly level: 'info' | 'error'; readonly text: string };
 

@@ -28,4 +28,16 @@ describe('RestartIntensity', () => {
   it('intensity 0 gives up at the first restart', () => {
     expect(new RestartIntensity(0, 5000, new VirtualClock()).record()).toBe('exceeded');
   });
+
+  it('a long stream of restarts keeps exactly the ones inside the window', async () => {
+    const clock = new VirtualClock();
+    const window = new RestartIntensity(1_000_000, 100, clock);
+    for (let i = 0; i < 5000; i++) {
+      window.record();
+      await clock.advance(1);
+    }
+    // Restarts at 4900..4999 are within 100 ms of 5000, and so is the one recorded now.
+    expect(window.record()).toBe('ok');
+    expect(window.count).toBe(101);
+  });
 });

@@ -135,6 +135,24 @@ describe('restart intensity', () => {
     expect(events.filter((e) => e === 'start a')).toHaveLength(5);
   });
 
+  it('a supervisor started from a plain spawned process keeps time and logs on its runtime', async () => {
+    const { rt, clock, events, lines } = setup();
+    let started: unknown;
+    // Not started through the start protocol itself: it reads the clock and logger from its own self.
+    rt.spawn(async (self) => {
+      started = await Supervisor.start(self, { intensity: 1, periodMs: 5000, children: [worker('a', events)] });
+      await self.receive();
+    });
+    await rt.idle();
+    const sup = pidOf(started as Parameters<typeof pidOf>[0]);
+    for (let i = 0; i < 4; i++) {
+      rt.exit(await childPid(rt, sup, 'a'), 'boom');
+      await clock.advance(5001);
+    }
+    expect(rt.isAlive(sup)).toBe(true);
+    expect(lines.filter((l) => l.meta?.errorContext === 'child_terminated')).toHaveLength(4);
+  });
+
   it('a restart that fails is retried through the mailbox and counts against the intensity', async () => {
     const { rt, events, lines } = setup();
     let attempts = 0;

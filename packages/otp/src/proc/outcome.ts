@@ -1,11 +1,12 @@
-// gen-event/outcome.ts
-// Calling a callback that may throw or return a promise, staying synchronous when it does neither.
-
-/** How a callback call ended: its value, or what it threw (or rejected with). */
-export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+// Calling behaviour callbacks that may throw or return a promise, staying synchronous when
+// they do neither: a sync callback costs no microtask, an async one suspends the process.
+import { errorReason, ExitException, type ExitReason } from '@troupe/runtime';
 
 /** A value now, or later. */
 export type Later<T> = T | PromiseLike<T>;
+
+/** How a callback call ended: its value, or what it threw (or rejected with). */
+export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -23,6 +24,11 @@ export function attempt(fn: () => unknown): Later<Outcome> {
   } catch (error) {
     return { ok: false, error };
   }
+  return settle(value);
+}
+
+/** The outcome of a callback that returned `value`: now, or once the promise it is settles. */
+export function settle(value: unknown): Later<Outcome> {
   if (!isThenable(value)) return { ok: true, value };
   return Promise.resolve(value).then(
     (resolved): Outcome => ({ ok: true, value: resolved }),
@@ -42,4 +48,9 @@ export function forEachInOrder<T>(items: readonly T[], step: (item: T) => Later<
     if (isThenable(result)) return Promise.resolve(result).then(() => forEachInOrder(items, step, index + 1));
   }
   return undefined;
+}
+
+/** The exit reason a callback's throw stands for: `self.exit(reason)`'s reason, else `{kind: 'error', error}`. */
+export function exitReasonOf(error: unknown): ExitReason {
+  return error instanceof ExitException ? error.reason : errorReason(error);
 }
