@@ -1,5 +1,6 @@
 // Errors the distribution layer throws, each with a stable `code` for callers to branch on.
 // Messages are for humans; callers branch on `code` (and the structured fields), never on text.
+import { type ExitReason, formatReason } from '@troupe/runtime';
 
 /** What was wrong with bytes that arrived from a peer. */
 export type ProtocolErrorCode =
@@ -128,5 +129,106 @@ export class PortMapperError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * A node could not be reached: no address for its name, nothing listening there, or a
+ * failed handshake (Erlang's `net_kernel:connect_node/1` returning false).
+ */
+export class NodeUnreachableError extends Error {
+  readonly code = 'node_unreachable';
+  override readonly name = 'NodeUnreachableError';
+  constructor(
+    readonly node: string,
+    /** Why, as a short code: `not_registered`, `no_address`, `ECONNREFUSED`, a HandshakeErrorCode, `shutdown`… */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot connect to ${node}: ${reason}`, options);
+  }
+}
+
+/** The distribution layer was stopped (or is stopping); the operation cannot be served. */
+export class DistributionStoppedError extends Error {
+  readonly code = 'distribution_stopped';
+  override readonly name = 'DistributionStoppedError';
+  constructor(operation: string) {
+    super(`${operation}: distribution has been stopped`);
+  }
+}
+
+/** The cookie file exists but cannot be used (readable by others, empty, unreadable). */
+export class CookieFileError extends Error {
+  readonly code = 'bad_cookie_file';
+  override readonly name = 'CookieFileError';
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cookie file ${path}: ${message}`, options);
+  }
+}
+
+/**
+ * A remote spawn did not produce a process (Erlang's `spawn_request` answered with an
+ * error): `undef` when no function of that name is registered there, `noconnection`
+ * when the node could not be reached or went down before answering.
+ */
+export class RemoteSpawnError extends Error {
+  readonly code = 'spawn_failed';
+  override readonly name = 'RemoteSpawnError';
+  constructor(
+    readonly node: string,
+    readonly fn: string,
+    readonly reason: string,
+  ) {
+    super(`spawn of '${fn}' on ${node} failed: ${reason}`);
+  }
+}
+
+/** `rpc.call`: the remote function threw (erpc's `{exception, Reason}`); `exception` is what it threw. */
+export class RpcExceptionError extends Error {
+  readonly code = 'rpc_exception';
+  override readonly name = 'RpcExceptionError';
+  constructor(
+    readonly node: string,
+    readonly fn: string,
+    readonly exception: unknown,
+  ) {
+    const what = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+    super(`rpc ${fn} on ${node} threw ${what}`, { cause: exception });
+  }
+}
+
+/**
+ * `rpc.call`: no result came back because the remote process ended without one, or
+ * could not run (erpc's `{exit, Reason}` and `{erpc, noconnection}`). `reason` is the
+ * exit reason: `noconnection` when the node is unreachable or went down, `{kind: 'undef'}`
+ * when no function of that name is registered there, `killed`, …
+ */
+export class RpcExitError extends Error {
+  readonly code = 'rpc_exit';
+  override readonly name = 'RpcExitError';
+  constructor(
+    readonly node: string,
+    readonly fn: string,
+    readonly reason: ExitReason,
+  ) {
+    super(`rpc ${fn} on ${node} exited: ${formatReason(reason)}`);
+  }
+}
+
+/** `rpc.call`: no answer within the timeout (erpc's `{erpc, timeout}`); the remote process is killed. */
+export class RpcTimeoutError extends Error {
+  readonly code = 'rpc_timeout';
+  override readonly name = 'RpcTimeoutError';
+  constructor(
+    readonly node: string,
+    readonly fn: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`rpc ${fn} on ${node} timed out after ${timeoutMs} ms`);
   }
 }

@@ -82,11 +82,11 @@ export type HandshakeFrame =
   | ChallengeAckFrame
   | RejectFrame;
 
-/** `Pid ! Message` to a remote pid. */
+/** `Pid ! Message` to a remote pid, or `Alias ! Message` to an alias (a Ref) of a remote process. */
 export interface SendFrame {
   readonly t: 'send';
   readonly from?: Pid;
-  readonly to: Pid;
+  readonly to: Pid | Ref;
   readonly message: unknown;
 }
 
@@ -238,6 +238,7 @@ const ref = when(isRef, 'a Ref');
 const bool = when((v) => typeof v === 'boolean', 'a boolean');
 const text = when((v) => typeof v === 'string', 'a string');
 const name = when((v) => typeof v === 'string' && v.length > 0, 'a non-empty string');
+const pidOrAlias = when((v) => isPid(v) || isRef(v), 'a Pid or an alias Ref');
 const pidOrName = when((v) => isPid(v) || (typeof v === 'string' && v.length > 0), 'a Pid or a name');
 const reason = when(isExitReason, 'an exit reason (a string or an object with a string kind)');
 const count = when((v) => Number.isSafeInteger(v) && (v as number) >= 0, 'a non-negative integer');
@@ -279,7 +280,7 @@ const schemas: { readonly [T in FrameTag]: Schema } = {
   hs_challenge_reply: { challenge: must(challenge), digest: must(bytes) },
   hs_challenge_ack: { digest: must(bytes) },
   hs_reject: { code: must(text), reason: must(text) },
-  send: { from: may(pid), to: must(pid), message: must(anyValue) },
+  send: { from: may(pid), to: must(pidOrAlias), message: must(anyValue) },
   send_named: { from: may(pid), name: must(name), message: must(anyValue) },
   link: { from: must(pid), to: must(pid) },
   unlink: { from: must(pid), to: must(pid), id: may(count) },

@@ -51,7 +51,7 @@ describe('parseFrame', () => {
   });
 
   it('names the ill-typed field and what it must be', () => {
-    expect(badFrame({ ...frames.send, to: '<0.1.0>' }).message).toMatch(/send frame: field 'to' must be a Pid, got "<0\.1\.0>"/);
+    expect(badFrame({ ...frames.send, to: '<0.1.0>' }).message).toMatch(/send frame: field 'to' must be a Pid or an alias Ref, got "<0\.1\.0>"/);
     expect(badFrame({ ...frames.monitor, ref: 12 }).message).toMatch(/field 'ref' must be a Ref/);
     expect(badFrame({ ...frames.exit, reason: 42 }).message).toMatch(/field 'reason' must be an exit reason/);
     expect(badFrame({ ...frames.exit, reason: { detail: 1 } }).message).toMatch(/field 'reason'/);
