@@ -9,7 +9,8 @@ const WORKERS = ['w1', 'w2', 'w3'];
 const JOBS = [600_000, 700_000, 800_000, 650_000, 750_000, 850_000];
 
 // Three dirty threads, one per worker (the default is one fewer than the machine's cores).
-const rt = new Runtime({ logger: compactLogger, dirty: { maxThreads: WORKERS.length } });
+// A 50 ms long-schedule threshold: the inline job below takes ~100 ms on a fast machine.
+const rt = new Runtime({ logger: compactLogger, longScheduleMs: 50, dirty: { maxThreads: WORKERS.length } });
 
 await runExample('job-queue', async () => {
   try {
@@ -51,7 +52,13 @@ await runExample('job-queue', async () => {
     console.log('4. For contrast, the same work inline in a process holds the only scheduler thread:');
     console.log('   the runtime reports a long schedule, and the heartbeat misses its ticks.');
     // The watchdog reports a long slice once the thread is free again: wait for its event.
-    const reported = new Promise<number>((resolve) => rt.events.once('long_schedule', (slice) => resolve(slice.durationMs)));
+    const reported = new Promise<number>((resolve, reject) => {
+      const gaveUp = setTimeout(() => reject(new Error('no long_schedule report within 5 s')), 5_000);
+      rt.events.once('long_schedule', (slice) => {
+        clearTimeout(gaveUp);
+        resolve(slice.durationMs);
+      });
+    });
     const inlineBefore = await GenServer.call(rt, beat.pid, 'ticks');
     const inlineStarted = performance.now();
     rt.spawn(() => void countPrimes(JOBS.at(-1)!));
