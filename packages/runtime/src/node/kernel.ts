@@ -224,7 +224,9 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
     const entry = this.#userTimers.get(ref.key);
     if (entry === undefined) return false;
     this.#userTimers.delete(ref.key);
-    return this.timers.cancel(entry);
+    const left = this.timers.remaining(entry);
+    this.timers.cancel(entry);
+    return left;
   }
 
   readTimer(ref: Ref): number | false {

@@ -77,6 +77,8 @@ export class ProcessExtras {
   resumeValue: unknown = undefined;
   /** The `self` of a handler body, passed to each callback. */
   handlerContext: unknown = undefined;
+  /** A handler body's idle wait, reused each time it runs out of messages. */
+  handlerIdle: ReceiveOp<unknown> | undefined = undefined;
   /** An exit signal that arrived while this process's slice was on the stack. */
   pendingExit: ExitReason | undefined = undefined;
 }
@@ -424,7 +426,9 @@ export class Process implements Runnable, Receiver {
   }
 
   #waitForHandlerMessage(requeue: boolean): void {
-    const op = new ReceiveOp<unknown>(this, HANDLER_IDLE_MATCHERS, Infinity, undefined, RESUME_HANDLER);
+    // Never started, never timed: the same op serves every idle spell of this process.
+    const extras = this.extras!;
+    const op = (extras.handlerIdle ??= new ReceiveOp<unknown>(this, HANDLER_IDLE_MATCHERS, Infinity, undefined, RESUME_HANDLER));
     this.waiting = op;
     this.status = WAITING;
     this.mailbox.scan = this.mailbox.head;

@@ -51,8 +51,12 @@ export class TimerService {
     return entry;
   }
 
-  /** Cancels `timer`; returns the milliseconds it had left, or false if it already fired or was cancelled. */
-  cancel(timer: TimerEntry): number | false {
+  /**
+   * Cancels `timer`; returns whether it was still pending. (Read {@link remaining} first
+   * when the time left matters: internal cancels, one per receive with a timeout, skip
+   * the clock read.)
+   */
+  cancel(timer: TimerEntry): boolean {
     const entry = timer as HeapEntry;
     if (entry.cancelled) return false;
     entry.cancelled = true;
@@ -60,7 +64,7 @@ export class TimerService {
     // Lazy deletion keeps cancel O(1); compact once cancelled entries dominate so
     // that a busy receive-with-timeout loop does not grow the heap without bound.
     if (this.#heap.length > 64 && this.#live * 2 < this.#heap.length) this.#compact();
-    return Math.max(0, entry.deadline - this.#clock.now());
+    return true;
   }
 
   /** Milliseconds left on `timer`, or false if it fired or was cancelled. */

@@ -6,6 +6,9 @@ import type { NodeHandle } from './node-handle.js';
  * compare with {@link Ref.equals} and key maps with {@link Ref.key}.
  */
 export class Ref {
+  // Monitors and aliases key their tables by this string on every call; build it once.
+  #key: string | undefined = undefined;
+
   /** @internal refs are made by a runtime or by the wire decoder. */
   constructor(
     readonly nodeHandle: NodeHandle,
@@ -17,7 +20,7 @@ export class Ref {
   }
 
   get key(): string {
-    return this.toString();
+    return (this.#key ??= this.toString());
   }
 
   equals(other: unknown): boolean {
