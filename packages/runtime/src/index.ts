@@ -22,7 +22,7 @@ export {
   isExitMessage,
   isDownMessage,
 } from './signals/messages.js';
-export type { RemoteRoute, RemoteEndpoint } from './signals/remote-route.js';
+export type { RemoteRoute, RemoteEndpoint, BusyPort } from './signals/remote-route.js';
 export type { MonitorTarget } from './signals/signals.js';
 export { Pid, isPid } from './terms/pid.js';
 export { Ref, isRef } from './terms/ref.js';

@@ -14,7 +14,7 @@ import { NodeTable } from '../terms/node-handle.js';
 import { formatReason, isCrash, type ExitReason } from '../terms/exit-reason.js';
 import { Signals, type SignalHost } from '../signals/signals.js';
 import type { RemoteName } from '../signals/messages.js';
-import type { RemoteRoute } from '../signals/remote-route.js';
+import type { BusyPort, RemoteRoute } from '../signals/remote-route.js';
 import { BadArgError, RuntimeStoppedError } from '../errors.js';
 import { ProcessTable } from './process-table.js';
 import { Registry } from './registry.js';
@@ -156,19 +156,19 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
 
   // ── messages ────────────────────────────────────────────────────────────────
 
-  route(to: Address, message: unknown, from: Pid | undefined): void {
+  route(to: Address, message: unknown, from: Pid | undefined): BusyPort | void {
     if (this.#freeze) deepFreeze(message);
     if (to instanceof Pid) {
       if (to.nodeHandle === this.nodes.local) {
         this.table.get(to.id, to.serial)?.deliver(message);
       } else {
-        this.remote?.send(from, to, message);
+        return this.remote?.send(from, to, message);
       }
       return;
     }
     if (to instanceof Ref) {
       if (to.nodeHandle === this.nodes.local) this.#aliases.get(to.id)?.deliver(message);
-      else this.remote?.send(from, to, message);
+      else return this.remote?.send(from, to, message);
       return;
     }
     if (typeof to === 'string') {
@@ -179,7 +179,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
     }
     if (typeof to === 'object' && to !== null && typeof to.name === 'string' && typeof to.node === 'string') {
       if (to.node === this.nodeName) this.registry.whereis(to.name)?.deliver(message);
-      else this.remote?.sendNamed(from, to as RemoteName, message);
+      else return this.remote?.sendNamed(from, to as RemoteName, message);
       return;
     }
     throw new TypeError(`send: to must be a Pid, an alias Ref, a registered name or {name, node}, got ${String(to)}`);

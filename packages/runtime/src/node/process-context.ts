@@ -111,7 +111,8 @@ export class ProcessContext {
     const process = this.#live();
     process.reductions++;
     process.budget--;
-    this.#core.route(to, message, process.pid);
+    const busy = this.#core.route(to, message, process.pid);
+    if (busy !== undefined) process.parkOn(busy);
   }
 
   /**

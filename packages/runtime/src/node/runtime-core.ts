@@ -5,6 +5,7 @@ import type { DirtyTask } from '../scheduler/dirty-pool.js';
 import type { Pid } from '../terms/pid.js';
 import type { Ref } from '../terms/ref.js';
 import type { Signals } from '../signals/signals.js';
+import type { BusyPort } from '../signals/remote-route.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { Logger } from './logger.js';
 import type { Address, ProcessBody, SpawnOptions } from './process-context.js';
@@ -17,7 +18,8 @@ export interface RuntimeCore {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly signals: Signals;
-  route(to: Address, message: unknown, from: Pid | undefined): void;
+  /** Delivers or forwards `message`; a BusyPort when a remote connection is over its high-water mark. */
+  route(to: Address, message: unknown, from: Pid | undefined): BusyPort | void;
   spawn(body: ProcessBody, options: SpawnOptions | undefined, parent: Process | undefined, link: boolean): Pid;
   setPriority(process: Process, priority: Priority): Priority;
   registerProcess(name: string, process: Process): void;

@@ -77,6 +77,8 @@ export class ProcessExtras {
   resumeValue: unknown = undefined;
   /** The `self` of a handler body, passed to each callback. */
   handlerContext: unknown = undefined;
+  /** Set while the process is parked on a busy distribution connection. */
+  busyPort: { readonly node: string } | undefined = undefined;
   /** A handler body's idle wait, reused each time it runs out of messages. */
   handlerIdle: ReceiveOp<unknown> | undefined = undefined;
   /** An exit signal that arrived while this process's slice was on the stack. */
@@ -161,6 +163,7 @@ export class Process implements Runnable, Receiver {
 
   /** What the process is blocked on, for process info. */
   waitingFor(): string | undefined {
+    if (this.extras?.busyPort !== undefined) return `busy_dist_port ${this.extras.busyPort.node}`;
     if (this.status === WAITING && this.waiting !== undefined) {
       const op = this.waiting;
       if (op.resume === RESUME_HANDLER) return 'message';
@@ -188,7 +191,7 @@ export class Process implements Runnable, Receiver {
       mailbox.take(mailbox.head);
     }
     mailbox.push(message);
-    if (this.status !== WAITING || this.queued) return;
+    if (this.status !== WAITING || this.queued || (extras !== undefined && extras.busyPort !== undefined)) return;
     const op = this.waiting!;
     // An async body waiting for any message takes this one now: resolving its promise
     // only queues its continuation (nothing of the receiver runs inside this send), and
@@ -244,7 +247,7 @@ export class Process implements Runnable, Receiver {
     }
     this.#wait(op);
     mailbox.scan = mailbox.startFor(op.since);
-    this.host.scheduler.enqueue(this);
+    this.#requeue();
     return NO_MESSAGE;
   }
 
@@ -371,7 +374,7 @@ export class Process implements Runnable, Receiver {
     if (yielded === WAIT || yielded === SUSPEND) return;
     if (yielded === RESCHEDULE) {
       this.status = RUNNABLE;
-      this.host.scheduler.enqueue(this);
+      this.#requeue();
       return;
     }
     this.#ended(
@@ -432,7 +435,28 @@ export class Process implements Runnable, Receiver {
     this.waiting = op;
     this.status = WAITING;
     this.mailbox.scan = this.mailbox.head;
-    if (requeue) this.host.scheduler.enqueue(this);
+    if (requeue) this.#requeue();
+  }
+
+  /** Back to the run queue at a yield point, unless parked on a busy distribution port. */
+  #requeue(): void {
+    if (this.extras?.busyPort === undefined) this.host.scheduler.enqueue(this);
+  }
+
+  /**
+   * Parks this process at its next yield point until `port` drains: it gives up its
+   * slice (budget 0) and neither messages nor timeouts wake it meanwhile.
+   */
+  parkOn(port: { readonly node: string; whenDrained(resume: () => void): void }): void {
+    const extras = this.extra();
+    if (extras.busyPort !== undefined) return;
+    extras.busyPort = port;
+    this.budget = 0;
+    port.whenDrained(() => {
+      extras.busyPort = undefined;
+      if (this.status === EXITED || this.queued) return;
+      if (this.status === WAITING || this.status === RUNNABLE) this.host.scheduler.enqueue(this);
+    });
   }
 
   #afterHandlerCall(result: void | PromiseLike<void>, label: string | undefined): void {
@@ -496,7 +520,7 @@ export class Process implements Runnable, Receiver {
   yieldForPromise(): Promise<void> {
     this.reductions++;
     this.status = RUNNABLE;
-    this.host.scheduler.enqueue(this);
+    this.#requeue();
     return new Promise((resolve) => {
       this.#resolve = resolve as (value: unknown) => void;
     });
@@ -546,7 +570,7 @@ function onReceiveTimeout(op: ReceiveOp<unknown>): void {
   op.timer = undefined;
   op.markTimedOut();
   const process = op.receiver as Process;
-  if (process.waiting === op && !process.queued) process.host.scheduler.enqueue(process);
+  if (process.waiting === op && !process.queued && process.extras?.busyPort === undefined) process.host.scheduler.enqueue(process);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

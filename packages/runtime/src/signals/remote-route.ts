@@ -6,14 +6,24 @@ import type { ExitReason } from '../terms/exit-reason.js';
 import type { RemoteName } from './messages.js';
 
 /**
+ * What a route returns for a send whose connection is over its high-water mark: the
+ * message is queued, and the sending process is parked at its next yield point until
+ * `whenDrained` calls back (Erlang suspends a process on a busy distribution port).
+ */
+export interface BusyPort {
+  readonly node: string;
+  whenDrained(resume: () => void): void;
+}
+
+/**
  * Implemented by a distribution layer. Every method is fire-and-forget: a signal to a
  * node that cannot be reached must come back as the matching failure through
  * {@link RemoteEndpoint} (e.g. `noconnection` for links and monitors), never throw.
  */
 export interface RemoteRoute {
   /** `to` is a pid or an alias of a process on another node. */
-  send(from: Pid | undefined, to: Pid | Ref, message: unknown): void;
-  sendNamed(from: Pid | undefined, to: RemoteName, message: unknown): void;
+  send(from: Pid | undefined, to: Pid | Ref, message: unknown): BusyPort | void;
+  sendNamed(from: Pid | undefined, to: RemoteName, message: unknown): BusyPort | void;
   link(from: Pid, to: Pid): void;
   unlink(from: Pid, to: Pid): void;
   /** `kind` tells a link's exit (the sender died) from `exit/2`. */
