@@ -53,20 +53,34 @@ export interface ProcessHost {
 /** Overflow policies of a bounded mailbox. */
 export type OverflowPolicy = 'drop_newest' | 'drop_oldest' | 'exit';
 
+/** A monitor held by a process; `alias` while its ref is also an alias of the holder. */
+export interface MonitorEntry {
+  readonly ref: Ref;
+  readonly target: Pid | string;
+  readonly node?: string;
+  alias: boolean;
+}
+
+/**
+ * The key of a monitor's ref in the monitor tables: its number for a local ref (hashing
+ * a small integer is what keeps a gen_server call cheap), its string for a remote one.
+ */
+export function monitorKey(ref: Ref): number | string {
+  return ref.nodeHandle.index === 0 ? ref.id : ref.key;
+}
+
 /** The rarely used parts of a process, allocated on first use to keep idle processes small. */
 export class ProcessExtras {
   trapExit = false;
   name: string | undefined = undefined;
   /** Linked pids by key. */
   links: Map<string, Pid> | undefined = undefined;
-  /** Monitors this process holds, by ref key. */
-  monitors:
-    | Map<string, { readonly ref: Ref; readonly target: Pid | string; readonly node?: string; readonly alias?: boolean }>
-    | undefined = undefined;
-  /** Ids of the aliases this process holds (see `ProcessContext.alias`). */
+  /** Monitors this process holds, by {@link monitorKey} of their ref. */
+  monitors: Map<number | string, MonitorEntry> | undefined = undefined;
+  /** Ids of the aliases this process made with `alias()` (a monitor's alias lives in its entry). */
   aliases: Set<number> | undefined = undefined;
-  /** Monitors on this process, by ref key → the watcher. */
-  monitoredBy: Map<string, { readonly ref: Ref; readonly watcher: Pid; readonly by: Pid | string }> | undefined =
+  /** Monitors on this process, by {@link monitorKey} of their ref → the watcher. */
+  monitoredBy: Map<number | string, { readonly ref: Ref; readonly watcher: Pid; readonly by: Pid | string }> | undefined =
     undefined;
   overflow: OverflowPolicy = 'drop_newest';
   /** Messages beyond this many are refused per `overflow`; 0 = unbounded. */

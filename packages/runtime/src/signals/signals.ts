@@ -1,7 +1,7 @@
 // Signals: links, monitors and exit signals between processes, with Erlang's rules.
 // Every signal between a pair of local processes is applied synchronously, in the order
 // it was sent, so signals and messages from one process to another stay ordered.
-import type { Process } from '../process/process.js';
+import { monitorKey, type Process } from '../process/process.js';
 import type { Pid } from '../terms/pid.js';
 import type { Ref } from '../terms/ref.js';
 import type { ExitReason } from '../terms/exit-reason.js';
@@ -101,26 +101,33 @@ export class Signals {
   monitor(self: Process, target: MonitorTarget, alias = false): Ref {
     const host = this.#host;
     const ref = host.newRef();
-    if (alias) this.alias(self, ref);
+    const key = ref.id;
+    // A monitor's alias lives and dies with the monitor entry (no alias-set bookkeeping).
+    if (alias) host.setAlias(key, self);
     const remoteName = typeof target === 'object' && !('id' in target) ? target : undefined;
     if ((remoteName !== undefined && remoteName.node !== host.nodeName) || (isPidLike(target) && !target.isLocal)) {
       const remoteTarget = target as Pid | RemoteName;
       self.extra().monitors ??= new Map();
-      self.extras!.monitors!.set(ref.key, { ref, target: remoteTarget as Pid | string, node: remoteTarget.node, alias });
       const remote = host.remote;
-      if (remote === undefined) this.#down(self, ref, remoteTarget, 'noconnection');
-      else remote.monitor(self.pid, remoteTarget, ref);
+      if (remote === undefined) {
+        if (alias) host.setAlias(key, undefined);
+        this.#down(self, ref, remoteTarget, 'noconnection');
+        return ref;
+      }
+      self.extras!.monitors!.set(key, { ref, target: remoteTarget as Pid | string, node: remoteTarget.node, alias });
+      remote.monitor(self.pid, remoteTarget, ref);
       return ref;
     }
     const name = typeof target === 'string' ? target : remoteName?.name;
     const watched = name !== undefined ? host.lookupName(name) : host.lookup(target as Pid);
     const reported: Pid | RemoteName = name !== undefined ? { name, node: host.nodeName } : (target as Pid);
     if (watched === undefined) {
+      if (alias) host.setAlias(key, undefined);
       this.#down(self, ref, reported, 'noproc');
       return ref;
     }
-    (self.extra().monitors ??= new Map()).set(ref.key, { ref, target: watched.pid, alias });
-    (watched.extra().monitoredBy ??= new Map()).set(ref.key, {
+    (self.extra().monitors ??= new Map()).set(key, { ref, target: watched.pid, alias });
+    (watched.extra().monitoredBy ??= new Map()).set(key, {
       ref,
       watcher: self.pid,
       by: name !== undefined ? name : watched.pid,
@@ -130,13 +137,14 @@ export class Signals {
 
   /** demonitor/2: turns the monitor off; with `flush`, also removes its DOWN if already queued. Returns whether it was active. */
   demonitor(self: Process, ref: Ref, flush: boolean): boolean {
-    const entry = self.extras?.monitors?.get(ref.key);
+    const key = monitorKey(ref);
+    const entry = self.extras?.monitors?.get(key);
     if (entry !== undefined) {
-      self.extras!.monitors!.delete(ref.key);
-      if (entry.alias === true) this.unalias(self, ref);
+      self.extras!.monitors!.delete(key);
+      if (entry.alias) this.#host.setAlias(ref.id, undefined);
       const target = entry.target;
       if (typeof target === 'object' && 'id' in target && target.isLocal) {
-        this.#host.lookup(target)?.extras?.monitoredBy?.delete(ref.key);
+        this.#host.lookup(target)?.extras?.monitoredBy?.delete(key);
       } else {
         this.#host.remote?.demonitor(self.pid, target as Pid | RemoteName, ref);
       }
@@ -153,9 +161,15 @@ export class Signals {
     this.#host.setAlias(ref.id, self);
   }
 
-  /** Deactivates an alias; later messages sent to it are dropped. Returns whether it was active. */
+  /** Deactivates an alias (also a monitor's); later messages sent to it are dropped. Returns whether it was active. */
   unalias(self: Process, ref: Ref): boolean {
-    if (self.extras?.aliases?.delete(ref.id) !== true) return false;
+    if (self.extras?.aliases?.delete(ref.id) === true) {
+      this.#host.setAlias(ref.id, undefined);
+      return true;
+    }
+    const entry = self.extras?.monitors?.get(monitorKey(ref));
+    if (entry === undefined || !entry.alias) return false;
+    entry.alias = false;
     this.#host.setAlias(ref.id, undefined);
     return true;
   }
@@ -181,10 +195,11 @@ export class Signals {
           continue;
         }
         const process = host.lookup(watcher);
-        const entry = process?.extras?.monitors?.get(ref.key);
+        const key = monitorKey(ref);
+        const entry = process?.extras?.monitors?.get(key);
         if (process === undefined || entry === undefined) continue;
-        process.extras!.monitors!.delete(ref.key);
-        if (entry.alias === true) this.unalias(process, ref);
+        process.extras!.monitors!.delete(key);
+        if (entry.alias) host.setAlias(ref.id, undefined);
         process.deliver(downMessage(ref, typeof by === 'string' ? { name: by, node: host.nodeName } : dead.pid, reason));
       }
     }
@@ -195,9 +210,10 @@ export class Signals {
     if (extras.monitors !== undefined) {
       const monitors = extras.monitors;
       extras.monitors = undefined;
-      for (const { ref, target } of monitors.values()) {
+      for (const { ref, target, alias } of monitors.values()) {
+        if (alias) host.setAlias(ref.id, undefined);
         if (typeof target === 'object' && 'id' in target && target.isLocal) {
-          host.lookup(target)?.extras?.monitoredBy?.delete(ref.key);
+          host.lookup(target)?.extras?.monitoredBy?.delete(monitorKey(ref));
         } else {
           host.remote?.demonitor(dead.pid, target as Pid | RemoteName, ref);
         }
@@ -222,22 +238,23 @@ export class Signals {
       host.remote?.down(target, watcher, ref, 'noproc');
       return;
     }
-    (watched.extra().monitoredBy ??= new Map()).set(ref.key, { ref, watcher, by: target });
+    (watched.extra().monitoredBy ??= new Map()).set(monitorKey(ref), { ref, watcher, by: target });
   }
 
   remoteDemonitor(target: Pid | string, ref: Ref): void {
     const host = this.#host;
     const watched = typeof target === 'string' ? host.lookupName(target) : host.lookup(target);
-    watched?.extras?.monitoredBy?.delete(ref.key);
+    watched?.extras?.monitoredBy?.delete(monitorKey(ref));
   }
 
   /** A DOWN for a local watcher's monitor of a remote process. */
   remoteDown(watcher: Pid, ref: Ref, reason: ExitReason): void {
     const process = this.#host.lookup(watcher);
-    const entry = process?.extras?.monitors?.get(ref.key);
+    const key = monitorKey(ref);
+    const entry = process?.extras?.monitors?.get(key);
     if (process === undefined || entry === undefined) return;
-    process.extras!.monitors!.delete(ref.key);
-    if (entry.alias === true) this.unalias(process, ref);
+    process.extras!.monitors!.delete(key);
+    if (entry.alias) this.#host.setAlias(ref.id, undefined);
     this.#down(process, ref, entry.target as Pid | RemoteName, reason);
   }
 
@@ -253,7 +270,7 @@ export class Signals {
         for (const [key, entry] of extras.monitors) {
           if (entry.node !== node) continue;
           extras.monitors.delete(key);
-          if (entry.alias === true) this.unalias(process, entry.ref);
+          if (entry.alias) this.#host.setAlias(entry.ref.id, undefined);
           this.#down(process, entry.ref, entry.target as Pid | RemoteName, 'noconnection');
         }
       }

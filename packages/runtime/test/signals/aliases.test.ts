@@ -43,6 +43,42 @@ describe('aliases', () => {
     expect(rt.messages(watcher)).toEqual([{ kind: 'DOWN', ref: alias, target, reason: 'bye' }]);
   });
 
+  it('leaves no alias behind when the monitored process is already gone (DOWN noproc at once)', async () => {
+    const { rt } = startRuntime();
+    const gone = rt.spawn(() => {});
+    await rt.idle();
+    const got: unknown[] = [];
+    let alias: Ref | undefined;
+    const watcher = rt.spawn(function* (self) {
+      alias = self.monitor(gone, { alias: true });
+      got.push((yield* self.receive()) as { kind: string });
+      got.push(yield* self.receive({ after: 0 }));
+      yield* self.receive();
+    });
+    await rt.idle();
+    rt.send(alias!, 'late');
+    await rt.idle();
+    expect(got).toEqual([expect.objectContaining({ kind: 'DOWN', reason: 'noproc' }), expect.anything()]);
+    expect(rt.messages(watcher)).toEqual([]);
+  });
+
+  it('lets unalias deactivate a monitor alias, as Erlang allows', async () => {
+    const { rt } = startRuntime();
+    const target = rt.spawn(blockForever);
+    let answers: boolean[] = [];
+    let alias: Ref | undefined;
+    const watcher = rt.spawn(function* (self) {
+      alias = self.monitor(target, { alias: true });
+      answers = [self.unalias(alias), self.unalias(alias)];
+      yield* self.receive();
+    });
+    await rt.idle();
+    rt.send(alias!, 'dropped');
+    await rt.idle();
+    expect(answers).toEqual([true, false]);
+    expect(rt.messages(watcher)).toEqual([]);
+  });
+
   it('does not make a plain monitor ref an alias', async () => {
     const { rt } = startRuntime();
     const target = rt.spawn(blockForever);
