@@ -1,7 +1,6 @@
 // Remote spawn (Erlang's spawn_request/4): functions registered by name, spawned on request
 // with an atomic link and monitor, and the requesting side's bookkeeping.
 import {
-  type DownMessage,
   ExitException,
   type Pid,
   type ProcessBody,
@@ -11,7 +10,7 @@ import {
   type RemoteEndpoint,
   type Runtime,
 } from '@troupe/runtime';
-import type { ConnectionFrame, DownFrame, SpawnReplyFrame, SpawnRequestFrame } from '../wire/frame.js';
+import type { ConnectionFrame, SpawnReplyFrame, SpawnRequestFrame } from '../wire/frame.js';
 
 /**
  * A function other nodes may spawn or call by name (closures cannot travel). It runs as
@@ -50,18 +49,15 @@ type Send = (node: string, frame: ConnectionFrame, sender: string | undefined, c
 /**
  * Both sides of remote spawn. Serving: a `spawn_request` for a registered function
  * spawns it, links and/or monitors it for the requester before it runs, then answers
- * with its pid. Requesting: the answer's link half is installed locally; the monitor is
- * tracked here and its DOWN is sent from here as a message, because the runtime has no
- * way yet to adopt a monitor that another node set up (it would take a RemoteEndpoint
- * method such as `adoptMonitor(watcher, target, ref)`); so `self.demonitor` of that ref
- * does not stop the DOWN.
+ * with its pid. Requesting: the answer's link and monitor halves are installed locally
+ * (the monitor through `adoptMonitor`), so DOWN, demonitor and `noconnection` behave as
+ * for any monitor.
  */
 export class RemoteSpawner {
   readonly #runtime: Runtime;
   readonly #send: Send;
   readonly #functions = new Map<string, RemoteFunction>();
   readonly #requests = new Map<string, Request>();
-  readonly #monitors = new Map<string, { readonly ref: Ref; readonly watcher: Pid; readonly target: Pid; readonly node: string }>();
   endpoint: RemoteEndpoint | undefined;
 
   constructor(runtime: Runtime, send: Send) {
@@ -110,7 +106,6 @@ export class RemoteSpawner {
     if (request !== undefined) {
       this.#requests.set(ref.key, { ...request, link: false, monitor: false, onReply: (outcome) => this.#kill(request, outcome) });
     }
-    this.#monitors.delete(ref.key);
   }
 
   /** Serves a request from `node`. */
@@ -145,30 +140,16 @@ export class RemoteSpawner {
     }
     // The child's link exit and DOWN travel after this reply on the same connection.
     if (request.link) this.endpoint?.link(outcome, request.requester);
-    if (request.monitor) this.#monitors.set(frame.ref.key, { ref: frame.ref, watcher: request.requester, target: outcome, node });
+    if (request.monitor) this.endpoint?.adoptMonitor(request.requester, outcome, frame.ref);
     request.onReply(outcome);
   }
 
-  /** A DOWN from `node`: delivered here when it ends a tracked spawn monitor. */
-  handleDown(node: string, frame: DownFrame): boolean {
-    const tracked = this.#monitors.get(frame.ref.key);
-    if (tracked === undefined || tracked.node !== node || !tracked.watcher.equals(frame.to)) return false;
-    this.#monitors.delete(frame.ref.key);
-    this.#runtime.send(tracked.watcher, down(frame.ref, tracked.target, frame.reason));
-    return true;
-  }
-
-  /** `node` is down (or never came up): its requests fail and its monitors fire, `noconnection`. */
+  /** `node` is down (or never came up): its requests fail (monitors fire through the runtime). */
   nodeDown(node: string): void {
     for (const [key, request] of this.#requests) {
       if (request.node !== node) continue;
       this.#requests.delete(key);
       request.onReply({ error: 'noconnection' });
-    }
-    for (const [key, tracked] of this.#monitors) {
-      if (tracked.node !== node) continue;
-      this.#monitors.delete(key);
-      this.#runtime.send(tracked.watcher, down(tracked.ref, tracked.target, 'noconnection'));
     }
   }
 
@@ -176,10 +157,6 @@ export class RemoteSpawner {
     if (typeof outcome === 'object' && 'error' in outcome) return;
     this.#send(request.node, { t: 'exit2', from: request.requester, to: outcome, reason: 'kill' }, request.requester.key, true);
   }
-}
-
-function down(ref: Ref, target: Pid, reason: DownMessage['reason']): DownMessage {
-  return { kind: 'DOWN', ref, target, reason };
 }
 
 // erpc's execute_call: run the named function, send its outcome to the caller, end normally.

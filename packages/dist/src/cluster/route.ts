@@ -12,7 +12,7 @@ import {
 } from '@troupe/runtime';
 import { EncodeError } from '../errors.js';
 import type { SendQueue } from '../connection/send-queue.js';
-import type { ConnectionFrame, DownFrame, PeersFrame, SpawnReplyFrame, SpawnRequestFrame } from '../wire/frame.js';
+import type { ConnectionFrame, PeersFrame, SpawnReplyFrame, SpawnRequestFrame } from '../wire/frame.js';
 import type { ConnectionTable } from './connection-table.js';
 
 /**
@@ -33,7 +33,6 @@ export interface FrameConsumers {
   spawnRequest(node: string, frame: SpawnRequestFrame): void;
   spawnReply(node: string, frame: SpawnReplyFrame): void;
   /** True when the DOWN belonged to a monitor the cluster tracks itself (remote spawn). */
-  down(node: string, frame: DownFrame): boolean;
 }
 
 /**
@@ -167,7 +166,7 @@ export class DistRoute implements RemoteRoute {
         if (isLocalTarget(frame.target)) endpoint.demonitor(frame.from, frame.target, frame.ref);
         return;
       case 'down':
-        if (frame.to.isLocal && !this.#consumers.down(node, frame)) endpoint.down(frame.to, frame.ref, frame.reason);
+        if (frame.to.isLocal) endpoint.down(frame.to, frame.ref, frame.reason);
         return;
       case 'peers':
         this.#consumers.peers(node, frame);

@@ -106,7 +106,6 @@ async function assemble(runtime: Runtime, s: Settings, cookie: Cookie): Promise<
     peers: (node, frame) => mesh.received(node, frame),
     spawnRequest: (node, frame) => spawner.handleRequest(node, frame),
     spawnReply: (node, frame) => spawner.handleReply(node, frame),
-    down: (node, frame) => spawner.handleDown(node, frame),
   });
   const attachment = runtime.attachRemote(route, s.name);
   // A hook never throws into the table: a failing step (a user's event listener, say) is

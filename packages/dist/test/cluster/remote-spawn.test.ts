@@ -113,6 +113,21 @@ describe('remote spawn and rpc (in-process)', () => {
     expect(downs[0]).toMatchObject({ kind: 'DOWN', reason: 'noconnection' });
   });
 
+  it('lets demonitor turn off a spawn monitor: no DOWN arrives when the process later ends', async () => {
+    const got: unknown[] = [];
+    const owner = a.runtime.spawn(async (self: ProcessContext) => {
+      const { pid, ref } = await a.cluster.spawn(b.name, 'worker', [self.pid], { self, monitor: true });
+      got.push(await self.receive((m) => typeof m === 'object' && m !== null && 'hello' in m));
+      got.push(self.demonitor(ref));
+      self.send(pid, 'work-done');
+      got.push(await self.receive((m) => isDownMessage(m, ref), { after: 200 }));
+    });
+    await until(() => got.length === 3);
+    expect(got[1]).toBe(true);
+    expect(typeof got[2]).toBe('symbol');
+    expect(a.runtime.isAlive(owner)).toBe(false);
+  });
+
   it('refuses bad registrations', () => {
     expect(() => a.cluster.registerFunction('add', () => 1)).toThrow(/already registered/);
     expect(() => a.cluster.registerFunction('$rpc', () => 1)).toThrow(TypeError);

@@ -273,6 +273,7 @@ export class Runtime {
       monitor: (watcher, target, ref) => signals.remoteMonitor(watcher, target, ref),
       demonitor: (_watcher, target, ref) => signals.remoteDemonitor(target, ref),
       down: (watcher, ref, reason) => signals.remoteDown(watcher, ref, reason),
+      adoptMonitor: (watcher, target, ref) => signals.adoptRemoteMonitor(watcher, target, ref),
       nodeDown: (node) => signals.nodeDown(node, [...kernel.table.values()]),
     };
     return {

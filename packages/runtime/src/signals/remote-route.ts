@@ -44,6 +44,12 @@ export interface RemoteEndpoint {
   monitor(watcher: Pid, target: Pid | string, ref: Ref): void;
   demonitor(watcher: Pid, target: Pid | string, ref: Ref): void;
   down(watcher: Pid, ref: Ref, reason: ExitReason): void;
+  /**
+   * Installs the local half of a monitor another node set up on our behalf (remote spawn
+   * with `monitor`): `watcher` then holds monitor `ref` on `target` as if it had called
+   * monitor itself — DOWN, demonitor and `noconnection` all apply.
+   */
+  adoptMonitor(watcher: Pid, target: Pid, ref: Ref): void;
   /** The connection to `node` is gone: every link and monitor across it fires with `noconnection`. */
   nodeDown(node: string): void;
 }

@@ -247,6 +247,13 @@ export class Signals {
     watched?.extras?.monitoredBy?.delete(monitorKey(ref));
   }
 
+  /** Gives `watcher` the local half of a monitor of remote `target` set up by that node. */
+  adoptRemoteMonitor(watcher: Pid, target: Pid, ref: Ref): void {
+    const process = this.#host.lookup(watcher);
+    if (process === undefined) return;
+    (process.extra().monitors ??= new Map()).set(monitorKey(ref), { ref, target, node: target.node, alias: false });
+  }
+
   /** A DOWN for a local watcher's monitor of a remote process. */
   remoteDown(watcher: Pid, ref: Ref, reason: ExitReason): void {
     const process = this.#host.lookup(watcher);
