@@ -1,5 +1,6 @@
 // gen-event/callbacks.ts
 // The gen_event handler contract: the EventHandler interface, handler ids, callback results and their constructors.
+import type { ArgsOf, CallOf, CastOf, InfoOf, ReplyOf, StateOf } from '../gen/type-bag.js';
 import type { ExitReason, Pid, ProcessContext } from '@troupe/runtime';
 
 declare const handlerTypes: unique symbol;
@@ -33,17 +34,17 @@ export interface HandlerTypes {
 }
 
 /** The handler state of `T`. */
-export type HandlerStateOf<T> = T extends { readonly state: infer S } ? S : unknown;
+export type HandlerStateOf<T> = StateOf<T>;
 /** The events `T` handles (what the manager is notified of). */
 export type HandlerEventOf<T> = T extends { readonly event: infer E } ? E : unknown;
 /** The call requests of `T` (`never`: none). */
-export type HandlerCallOf<T> = T extends { readonly call: infer C } ? C : never;
+export type HandlerCallOf<T> = CallOf<T>;
 /** The replies of `T`'s calls. */
-export type HandlerReplyOf<T> = T extends { readonly reply: infer R } ? R : unknown;
+export type HandlerReplyOf<T> = ReplyOf<T>;
 /** The other messages `T` expects in handleInfo. */
-export type HandlerInfoOf<T> = T extends { readonly info: infer I } ? I : unknown;
+export type HandlerInfoOf<T> = InfoOf<T>;
 /** The argument of `T`'s init (`undefined`: none). */
-export type HandlerArgsOf<T> = T extends { readonly args: infer A } ? A : undefined;
+export type HandlerArgsOf<T> = ArgsOf<T>;
 
 /** A value or a promise of it: handler callbacks may be async (the manager waits). */
 export type MaybePromise<T> = T | PromiseLike<T>;

@@ -18,18 +18,8 @@ export interface ServerTypes {
   readonly continue?: unknown;
 }
 
-/** The callback state of `T`. */
-export type StateOf<T> = T extends { readonly state: infer S } ? S : unknown;
-/** The call requests of `T` (`never`: none). */
-export type CallOf<T> = T extends { readonly call: infer C } ? C : never;
-/** The cast requests of `T` (`never`: none). */
-export type CastOf<T> = T extends { readonly cast: infer C } ? C : never;
-/** The replies of `T`'s calls. */
-export type ReplyOf<T> = T extends { readonly reply: infer R } ? R : unknown;
-/** The other messages `T` expects in handleInfo. */
-export type InfoOf<T> = T extends { readonly info: infer I } ? I : unknown;
-/** The argument of `T`'s init (`undefined`: none). */
-export type ArgsOf<T> = T extends { readonly args: infer A } ? A : undefined;
+import type { StateOf, CallOf, CastOf, ReplyOf, InfoOf, ArgsOf } from '../gen/type-bag.js';
+export type { StateOf, CallOf, CastOf, ReplyOf, InfoOf, ArgsOf };
 /** What `T`'s results hand to handleContinue. */
 export type ContinueOf<T> = T extends { readonly continue: infer K } ? K : unknown;
 

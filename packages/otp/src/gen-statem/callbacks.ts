@@ -1,5 +1,6 @@
 // gen-statem/callbacks.ts
 // The gen_statem callback contract: callback modes, event types, state callback results and their constructors.
+import type { ArgsOf, CallOf, CastOf, InfoOf, ReplyOf, StateOf } from '../gen/type-bag.js';
 import type { ExitReason, ProcessContext } from '@troupe/runtime';
 import type { From } from '../gen/from.js';
 import type { Action, EnterAction, ReplyAction } from './actions.js';
@@ -20,19 +21,19 @@ export interface StatemTypes {
 }
 
 /** The state type of `T`. */
-export type StatemStateOf<T> = T extends { readonly state: infer S } ? S : unknown;
+export type StatemStateOf<T> = StateOf<T>;
 /** The data type of `T`. */
 export type StatemDataOf<T> = T extends { readonly data: infer D } ? D : unknown;
 /** The call requests of `T` (`never`: none). */
-export type StatemCallOf<T> = T extends { readonly call: infer C } ? C : never;
+export type StatemCallOf<T> = CallOf<T>;
 /** The cast requests of `T` (`never`: none). */
-export type StatemCastOf<T> = T extends { readonly cast: infer C } ? C : never;
+export type StatemCastOf<T> = CastOf<T>;
 /** The replies of `T`'s calls. */
-export type StatemReplyOf<T> = T extends { readonly reply: infer R } ? R : unknown;
+export type StatemReplyOf<T> = ReplyOf<T>;
 /** The plain messages `T` expects as `'info'` events. */
-export type StatemInfoOf<T> = T extends { readonly info: infer I } ? I : unknown;
+export type StatemInfoOf<T> = InfoOf<T>;
 /** The argument of `T`'s init (`undefined`: none). */
-export type StatemArgsOf<T> = T extends { readonly args: infer A } ? A : undefined;
+export type StatemArgsOf<T> = ArgsOf<T>;
 
 /**
  * An event, as one tagged object (OTP's `EventType` + `EventContent`): `switch (event.type)`
