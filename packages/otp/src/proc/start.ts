@@ -125,7 +125,8 @@ export function startBehaviour<C extends Caller>(
  * `{kind: 'error', reason: {kind: 'already_started', pid}}` without spawning.
  *
  * `caller` is the starting process's `self` (yield* or await the result) or a Runtime
- * (a Promise; the child then has no parent).
+ * (a Promise; the child's parent is then the runtime itself, `runtime.systemPid`, so
+ * `runtime.shutdown()` stops it the way a supervisor would).
  */
 export function start<C extends Caller>(
   caller: C,
@@ -135,7 +136,8 @@ export function start<C extends Caller>(
   checkStartOptions(options);
   if (typeof body !== 'function') throw new TypeError(`start: body must be a function (starter) => ProcessBody, got ${typeof body}`);
   const link = options.link === true && !(caller instanceof Runtime);
-  return perform(caller, (self) => startSteps(self, body, options, link));
+  const runtimeParent = caller instanceof Runtime ? caller.systemPid : undefined;
+  return perform(caller, (self) => startSteps(self, body, options, link, runtimeParent));
 }
 
 function* startSteps(
@@ -143,6 +145,7 @@ function* startSteps(
   makeBody: (starter: Starter) => ProcessBody,
   options: StartOptions,
   link: boolean,
+  runtimeParent: Pid | undefined,
 ): Steps<StartResult> {
   const { name, timeoutMs = Infinity } = options;
   if (name !== undefined) {
@@ -152,7 +155,7 @@ function* startSteps(
   // The child never runs inside spawn, so `tag` is set before it can ack.
   let tag: Ref | undefined;
   const starter: Starter = {
-    parent: link ? self.pid : undefined,
+    parent: link ? self.pid : runtimeParent,
     initAck(child, result) {
       const to = tag;
       if (to === undefined) throw new TypeError('initAck: the start was already acknowledged');

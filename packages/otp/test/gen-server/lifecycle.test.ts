@@ -203,9 +203,10 @@ describe('terminate and exits', () => {
       handleInfo: (message, state) => (seen.push(message), noreply(state)),
     };
     const pid = await startOk(rt, module);
-    rt.exit(pid, 'hello');
+    const other = rt.spawn((self) => self.exit(pid, 'hello'));
     await rt.idle();
-    expect(seen).toEqual([expect.objectContaining({ kind: 'EXIT', reason: 'hello' })]);
+    expect(seen).toEqual([expect.objectContaining({ kind: 'EXIT', from: other, reason: 'hello' })]);
+    expect(rt.isAlive(pid)).toBe(true);
   });
 
   it('killed: terminate is not called', async () => {

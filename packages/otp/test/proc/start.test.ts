@@ -161,7 +161,7 @@ describe('startLink', () => {
     expect(rt.messages(waiter)).toEqual([]);
   });
 
-  it('from plain Node code there is no process to link to: no parent', async () => {
+  it('from plain Node code there is no process to link to: the runtime itself is the parent', async () => {
     const { rt } = setup();
     let parentSeen: Pid | undefined | 'unset' = 'unset';
     const result = await start(
@@ -174,6 +174,6 @@ describe('startLink', () => {
       { link: true },
     );
     expect(result.kind === 'ok' && isPid(result.pid)).toBe(true);
-    expect(parentSeen).toBeUndefined();
+    expect(parentSeen).toEqual(rt.systemPid);
   });
 });

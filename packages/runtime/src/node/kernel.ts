@@ -4,7 +4,7 @@ import { EventEmitter } from 'eventemitter3';
 import { Process, type ProcessHost } from '../process/process.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { TimerService, type TimerEntry } from '../scheduler/timers.js';
-import type { Clock } from '../scheduler/clock.js';
+import { systemClock, type Clock } from '../scheduler/clock.js';
 import { DirtyPool, type DirtyTask } from '../scheduler/dirty-pool.js';
 import { PRIORITY_INDEX, type Priority } from '../scheduler/runnable.js';
 import { watchSlices, type SliceWatch } from '../scheduler/long-schedule.js';
@@ -109,7 +109,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
     const process = new Process(pid, this, body, priorityIndex);
     if (options !== undefined) applySpawnOptions(process, options);
     if (options?.name !== undefined) this.registry.register(options.name, process);
-    this.table.add(process);
+    this.table.add(process, parent?.pid);
     if (parent !== undefined) {
       parent.reductions += 10;
       parent.budget -= 10;
@@ -318,9 +318,27 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
     }
   }
 
-  async shutdown(): Promise<void> {
+  /**
+   * Like Erlang's init:stop: an exit signal `shutdown` from the runtime to the top of
+   * every process tree, so trees stop in order (supervisors shut their children down,
+   * trapping servers run terminate); then, once nothing can progress any more — or after
+   * `graceMs` of real time while timers are pending on the system clock — whatever still
+   * lives is killed.
+   */
+  async shutdown(graceMs: number): Promise<void> {
     if (this.stopped) return;
-    for (const process of [...this.table.values()]) this.kill(process, 'shutdown');
+    for (const top of this.table.treeTops()) this.signals.exit(this.systemPid, top.pid, 'shutdown', 'exit2');
+    const deadline = systemClock.now() + graceMs;
+    for (;;) {
+      await this.settle();
+      if (this.table.size === 0) break;
+      // A virtual clock only moves when its test says: waiting on its timers would hang.
+      const timersCanFire = this.clock === systemClock && this.timers.size > 0;
+      const left = deadline - systemClock.now();
+      if (!timersCanFire || left <= 0) break;
+      await new Promise<void>((resolve) => systemClock.setTimer(Math.min(10, left), resolve));
+    }
+    for (const process of [...this.table.values()]) this.kill(process, 'killed');
     this.stopped = true;
     this.scheduler.stop();
     this.timers.clear();

@@ -285,9 +285,29 @@ export class Runtime {
     };
   }
 
-  /** Ends every process (reason `shutdown`), drops timers and stops the dirty pool. */
-  shutdown(): Promise<void> {
-    return this.#kernel.shutdown();
+  /**
+   * Stops the runtime in order, like Erlang's `init:stop`: the top of every process tree
+   * (every process not linked to the live process that spawned it) gets an exit
+   * signal `shutdown` from {@link Runtime.systemPid}, so supervision trees stop children in reverse order
+   * and servers that trap exits run `terminate`. Once nothing can progress — or after
+   * `graceMs` (default 5000) of real time while timers are pending — the rest is killed;
+   * then timers are dropped and the dirty pool stops.
+   */
+  shutdown(options: { readonly graceMs?: number } = {}): Promise<void> {
+    const graceMs = options.graceMs ?? 5000;
+    if (typeof graceMs !== 'number' || !(graceMs >= 0)) {
+      throw new TypeError(`shutdown: options.graceMs must be a non-negative number, got ${String(graceMs)}`);
+    }
+    return this.#kernel.shutdown(graceMs);
+  }
+
+  /**
+   * The runtime's own pid, `<0.0.0>` (Erlang's init): exit signals from `rt.exit` and
+   * `rt.shutdown` come from it, and behaviours started from plain Node code treat it as
+   * their parent.
+   */
+  get systemPid(): Pid {
+    return this.#kernel.systemPid;
   }
 }
 
