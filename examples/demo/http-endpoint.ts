@@ -3,12 +3,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '@troupe/runtime';
 import { CallExitError, CallTimeoutError, GenServer, ok, reply, type GenServerModule } from '@troupe/otp';
+import { Backends, firstLive, kvOn, NoLiveNodeError } from './cluster.js';
 import { counter, kv } from './services.js';
 
 /** How long a request handler waits for a service before answering 504. */
 const CALL_TIMEOUT_MS = 1000;
 
-export type EndpointTypes = { state: { readonly server: Server; readonly port: number }; args: Runtime; call: 'port'; reply: number };
+/** The runtime to call the services with, and the nodes the `/cluster/kv` routes use (part 3). */
+export interface EndpointArgs {
+  readonly runtime: Runtime;
+  readonly backends: Backends;
+}
+
+export type EndpointTypes = { state: { readonly server: Server; readonly port: number }; args: EndpointArgs; call: 'port'; reply: number };
 
 /**
  * The endpoint. init opens the server (port 0: the system picks one); terminate closes it,
@@ -16,10 +23,10 @@ export type EndpointTypes = { state: { readonly server: Server; readonly port: n
  * plain Node code: they reach the services with `GenServer.call(runtime, …)`.
  */
 export const HttpEndpoint: GenServerModule<EndpointTypes> = {
-  async init(runtime, self) {
+  async init(args, self) {
     // Trapping exits makes a stop by the supervisor run terminate (and close the server).
     self.trapExit(true);
-    const server = createServer((request, response) => void route(runtime, request, response));
+    const server = createServer((request, response) => void route(args, request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);
@@ -35,12 +42,27 @@ export const HttpEndpoint: GenServerModule<EndpointTypes> = {
 
 export const endpoint = GenServer.ref<EndpointTypes>('http');
 
-// GET /count · GET /kv/:key · PUT /kv/:key · POST /crash/counter. A service that is down
-// or restarting answers 503; one that is too slow, 504.
-async function route(runtime: Runtime, request: IncomingMessage, response: ServerResponse): Promise<void> {
+// GET /count · GET /kv/:key · PUT /kv/:key · POST /crash/counter, and the cluster's kv:
+// GET /cluster/kv/:key · PUT /cluster/kv/:key. A service that is down or restarting
+// answers 503; one that is too slow, 504.
+async function route({ runtime, backends }: EndpointArgs, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
   const key = /^\/kv\/([\w-]+)$/.exec(path)?.[1];
+  const clusterKey = /^\/cluster\/kv\/([\w-]+)$/.exec(path)?.[1];
   try {
+    // The cluster's kv: a read goes to the first live node that answers (failover); a write
+    // goes to every live node, so that each of them can answer the reads.
+    if (request.method === 'GET' && clusterKey !== undefined) {
+      const { node, value } = await firstLive(backends.live(), (node) => GenServer.call(runtime, kvOn(node), { kind: 'get', key: clusterKey }, CALL_TIMEOUT_MS));
+      return value === undefined ? send(response, 404, { error: `no key '${clusterKey}'`, node }) : send(response, 200, { key: clusterKey, value, node });
+    }
+    if (request.method === 'PUT' && clusterKey !== undefined) {
+      const value = await readBody(request);
+      const nodes = backends.live();
+      const puts = await Promise.allSettled(nodes.map((node) => GenServer.call(runtime, kvOn(node), { kind: 'put', key: clusterKey, value }, CALL_TIMEOUT_MS)));
+      const stored = nodes.filter((_node, i) => puts[i]!.status === 'fulfilled');
+      return stored.length === 0 ? send(response, 503, { error: 'no live node stored it' }) : send(response, 200, { key: clusterKey, stored });
+    }
     if (request.method === 'GET' && path === '/count') {
       return send(response, 200, { count: await GenServer.call(runtime, counter, { kind: 'increment' }, CALL_TIMEOUT_MS) });
     }
@@ -59,6 +81,7 @@ async function route(runtime: Runtime, request: IncomingMessage, response: Serve
   } catch (error) {
     if (error instanceof CallExitError) return send(response, 503, { error: error.message });
     if (error instanceof CallTimeoutError) return send(response, 504, { error: error.message });
+    if (error instanceof NoLiveNodeError) return send(response, 503, { error: error.message });
     send(response, 500, { error: String(error) });
   }
 }

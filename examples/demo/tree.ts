@@ -1,6 +1,7 @@
 // The demo's supervision tree: root → (services → counter, kv), http.
 import type { Runtime } from '@troupe/runtime';
 import { Supervisor, type SupervisorSpec } from '@troupe/otp';
+import type { Backends } from './cluster.js';
 import { HttpEndpoint } from './http-endpoint.js';
 import { Counter, Kv } from './services.js';
 
@@ -21,8 +22,9 @@ export const servicesSpec: SupervisorSpec = {
  * The root: the services subtree first, the HTTP endpoint after it (children start in order
  * and stop in reverse, so the endpoint stops taking requests before the services go).
  * If `services` gives up, the root restarts that whole subtree; the endpoint is untouched.
+ * `backends` are the other nodes whose kv the endpoint's `/cluster/kv` routes use (part 3).
  */
-export function rootSpec(runtime: Runtime): SupervisorSpec {
+export function rootSpec(runtime: Runtime, backends: Backends): SupervisorSpec {
   return {
     strategy: 'one_for_one',
     intensity: 1,
@@ -30,7 +32,7 @@ export function rootSpec(runtime: Runtime): SupervisorSpec {
     children: [
       // Supervisor.childSpec(id, spec) cannot register the nested supervisor, so the start is spelled out.
       { id: 'services', type: 'supervisor', start: (caller) => Supervisor.startLink(caller, servicesSpec, { name: 'services' }) },
-      { id: 'http', start: { module: HttpEndpoint, args: runtime, options: { name: 'http' } } },
+      { id: 'http', start: { module: HttpEndpoint, args: { runtime, backends }, options: { name: 'http' } } },
     ],
   };
 }
