@@ -8,7 +8,8 @@ import type { ServerRef } from './gen/server-ref.js';
 export function formatServerRef(server: ServerRef): string {
   if (isPid(server)) return String(server);
   if (typeof server === 'string') return `'${server}'`;
-  return `${server.name}@${server.node}`;
+  // Erlang's {Name, Node}: 'kv@b@host' would read like a node name.
+  return `{${server.name}, ${server.node}}`;
 }
 
 /**

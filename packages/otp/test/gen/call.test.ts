@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Runtime, silentLogger, type Pid, type ProcessContext } from '@troupe/runtime';
 import { VirtualClock } from '@troupe/runtime/testing';
 import { CallExitError, CallTimeoutError, GenServer, noreply, ok, reply, type From, type GenServerModule } from '@troupe/otp';
+import { formatServerRef } from '../../src/errors.js';
 
 function setup() {
   const clock = new VirtualClock();
@@ -222,5 +223,12 @@ describe('the gateway for plain Node code', () => {
     await rt.idle();
     await rt.shutdown();
     await expect(pending).rejects.toMatchObject({ code: 'gateway_exited' });
+  });
+});
+
+describe('formatServerRef', () => {
+  it("renders {name, node} as Erlang's tuple, not as something that reads like a node name", () => {
+    expect(formatServerRef({ name: 'kv', node: 'b@127.0.0.1' })).toBe('{kv, b@127.0.0.1}');
+    expect(formatServerRef('kv')).toBe("'kv'");
   });
 });
