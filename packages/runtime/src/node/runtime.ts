@@ -201,7 +201,7 @@ export class Runtime {
       status: process.statusName,
       kind: process.kind,
       waitingFor: process.waitingFor(),
-      messageQueueLength: process.mailbox.length,
+      messageQueueLength: process.queuedCount,
       reductions: process.reductions,
       priority: PRIORITY_NAMES[process.priorityIndex]!,
       trapExit: extras?.trapExit === true,
@@ -213,7 +213,7 @@ export class Runtime {
 
   /** A copy of the messages queued for `pid` (Erlang's `process_info(Pid, messages)`). */
   messages(pid: Pid): unknown[] | undefined {
-    return this.#kernel.lookup(pid)?.mailbox.snapshot();
+    return this.#kernel.lookup(pid)?.queuedMessages();
   }
 
   /** A new unique reference (Erlang's `make_ref/0`). */

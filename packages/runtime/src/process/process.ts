@@ -126,7 +126,9 @@ export type AnyBody = ((self: AnyContext) => unknown) | HandlerBody<AnyContext>;
 export class Process implements Runnable, Receiver {
   readonly pid: Pid;
   readonly host: ProcessHost;
-  readonly mailbox = new Mailbox();
+  // Allocated on the first message (or mark): a process that only sends, or one idle in
+  // receive that has been sent nothing, costs no mailbox.
+  #mailbox: Mailbox | undefined = undefined;
   priorityIndex: number;
   queued = false;
   status = RUNNABLE;
@@ -148,6 +150,21 @@ export class Process implements Runnable, Receiver {
 
   get id(): number {
     return this.pid.id;
+  }
+
+  /** The mailbox, made on first use. */
+  get mailbox(): Mailbox {
+    return (this.#mailbox ??= new Mailbox());
+  }
+
+  /** Messages queued, without making a mailbox to count none. */
+  get queuedCount(): number {
+    return this.#mailbox === undefined ? 0 : this.#mailbox.length;
+  }
+
+  /** A copy of the queued messages, oldest first (introspection). */
+  queuedMessages(): unknown[] {
+    return this.#mailbox === undefined ? [] : this.#mailbox.snapshot();
   }
 
   get serial(): number {
@@ -250,17 +267,19 @@ export class Process implements Runnable, Receiver {
       throw new ConcurrentReceiveError(`receive: process ${this.pid} already waits in another receive; await it first`);
     }
     this.reductions++;
-    const mailbox = this.mailbox;
+    const mailbox = this.#mailbox;
     if (--this.budget > 0) {
-      const index = mailbox.find(mailbox.startFor(op.since), op.matchers);
-      if (index >= 0) return mailbox.take(index);
+      if (mailbox !== undefined) {
+        const index = mailbox.find(mailbox.startFor(op.since), op.matchers);
+        if (index >= 0) return mailbox.take(index);
+        mailbox.scan = mailbox.end;
+      }
       if (op.afterMs === 0) return TIMEOUT;
       this.#wait(op);
-      mailbox.scan = mailbox.end;
       return NO_MESSAGE;
     }
     this.#wait(op);
-    mailbox.scan = mailbox.startFor(op.since);
+    if (mailbox !== undefined) mailbox.scan = mailbox.startFor(op.since);
     this.#requeue();
     return NO_MESSAGE;
   }
@@ -275,14 +294,15 @@ export class Process implements Runnable, Receiver {
 
   /** The message (or TIMEOUT) that ends the current wait, or NO_MESSAGE. Matchers may throw. */
   #satisfy(op: ReceiveOp<unknown>): unknown {
-    const mailbox = this.mailbox;
-    const from = Math.max(mailbox.scan, mailbox.head);
-    const index = mailbox.find(from, op.matchers);
-    if (index >= 0) {
-      if (op.timer !== undefined) this.host.timers.cancel(op.timer);
-      return mailbox.take(index);
+    const mailbox = this.#mailbox;
+    if (mailbox !== undefined) {
+      const index = mailbox.find(Math.max(mailbox.scan, mailbox.head), op.matchers);
+      if (index >= 0) {
+        if (op.timer !== undefined) this.host.timers.cancel(op.timer);
+        return mailbox.take(index);
+      }
+      mailbox.scan = mailbox.end;
     }
-    mailbox.scan = mailbox.end;
     if (op.timedOut || op.afterMs === 0) return TIMEOUT;
     if (op.timer === undefined && op.afterMs !== Infinity) op.timer = this.host.timers.start(op.afterMs, onReceiveTimeout, op);
     return NO_MESSAGE;
@@ -424,9 +444,9 @@ export class Process implements Runnable, Receiver {
         return;
       }
       if (this.#exitIfPending() || this.status !== RUNNING) return;
-      const mailbox = this.mailbox;
-      if (mailbox.length === 0 || --this.budget <= 0) {
-        this.#waitForHandlerMessage(mailbox.length > 0);
+      const mailbox = this.#mailbox;
+      if (mailbox === undefined || mailbox.length === 0 || --this.budget <= 0) {
+        this.#waitForHandlerMessage(mailbox !== undefined && mailbox.length > 0);
         return;
       }
       message = mailbox.take(mailbox.head);
@@ -434,8 +454,8 @@ export class Process implements Runnable, Receiver {
   }
 
   #nextHandlerMessage(): void {
-    const mailbox = this.mailbox;
-    if (mailbox.length === 0) {
+    const mailbox = this.#mailbox;
+    if (mailbox === undefined || mailbox.length === 0) {
       this.#waitForHandlerMessage(false);
       return;
     }
@@ -448,7 +468,7 @@ export class Process implements Runnable, Receiver {
     const op = (extras.handlerIdle ??= new ReceiveOp<unknown>(this, HANDLER_IDLE_MATCHERS, Infinity, undefined, RESUME_HANDLER));
     this.waiting = op;
     this.status = WAITING;
-    this.mailbox.scan = this.mailbox.head;
+    if (this.#mailbox !== undefined) this.#mailbox.scan = this.#mailbox.head;
     if (requeue) this.#requeue();
   }
 
@@ -573,7 +593,7 @@ export class Process implements Runnable, Receiver {
     const op = this.waiting;
     if (op?.timer !== undefined) this.host.timers.cancel(op.timer);
     this.waiting = undefined;
-    this.mailbox.clear();
+    this.#mailbox = undefined;
     this.#code = undefined;
     this.#resolve = undefined;
     if (this.extras !== undefined) this.extras.handlerContext = undefined;

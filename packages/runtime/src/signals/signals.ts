@@ -149,7 +149,7 @@ export class Signals {
         this.#host.remote?.demonitor(self.pid, target as Pid | RemoteName, ref);
       }
     }
-    if (flush && self.mailbox.length > 0) self.mailbox.removeWhere((m) => isDownFor(m, ref));
+    if (flush && self.queuedCount > 0) self.mailbox.removeWhere((m) => isDownFor(m, ref));
     return entry !== undefined;
   }
 
