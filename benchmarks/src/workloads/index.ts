@@ -4,6 +4,7 @@
 // `defineWorkload(...)`, and list it here. Several entries may share a
 // workload name as long as their variants differ (e.g. Troupe dist variants
 // beside a raw-msgpackr-tcp peer). A catalog workload with no entry shows '—'.
+import { distLatencyUnderLoad, distOneMegabyte, distOneway, distRoundtrip } from './dist.js';
 import { genServerCall, genServerCallOutside, genServerCast } from './gen-server.js';
 import { genStatemEvents } from './gen-statem-events.js';
 import { memoryIdleProcess } from './memory-idle-process.js';
@@ -30,6 +31,10 @@ export const TROUPE_WORKLOADS: readonly TroupeWorkload[] = [
   genServerCallOutside,
   supervisorRestart,
   genStatemEvents,
+  distRoundtrip,
+  distOneway,
+  distOneMegabyte,
+  distLatencyUnderLoad,
   rawRoundtrip,
   rawOneway,
   rawOneMegabyte,

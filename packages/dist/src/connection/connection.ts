@@ -3,11 +3,16 @@
 import type { Duplex } from 'node:stream';
 import { FrameTooLargeError, ProtocolError, type ProtocolErrorCode } from '../errors.js';
 import type { Codec } from '../wire/codec.js';
+import { FRAGMENT_HEADER_BYTES, readFragmentHeader } from '../wire/compact.js';
 import { type ConnectionFrame, type Frame, isHandshakeFrame } from '../wire/frame.js';
 import { Reassembler } from '../wire/fragments.js';
 import { FrameDecoder } from '../wire/framing.js';
 import { Heartbeat, type HeartbeatClock } from './heartbeat.js';
 import type { SendQueue } from './send-queue.js';
+
+// Fragments at least this big have their chunk taken from the socket's chunks straight
+// into the message being reassembled (no frame buffer in between).
+const STREAM_MIN_BYTES = 1024;
 
 /**
  * Why a connection closed (Erlang's nodedown reasons, plus what was wrong with the
@@ -72,6 +77,8 @@ export class Connection {
   readonly #reassembler: Reassembler;
   readonly #heartbeat: Heartbeat;
   #buffered: Buffer | undefined;
+  // The fragment whose chunk is being copied into its message (see #stream).
+  #streaming: Streaming | undefined;
   #bytesRead = 0;
   #closed = false;
   #started = false;
@@ -139,6 +146,7 @@ export class Connection {
     this.#heartbeat.stop();
     this.queue.close();
     this.#reassembler.clear();
+    this.#streaming = undefined;
     this.#socket.off('data', this.#onData);
     this.#socket.off('close', this.#onClose);
     this.#socket.destroy();
@@ -148,10 +156,17 @@ export class Connection {
   #received(chunk: Buffer): void {
     if (this.#closed) return;
     this.#bytesRead += chunk.length;
+    const decoder = this.#decoder;
     try {
-      this.#decoder.push(chunk);
-      for (let payload = this.#decoder.next(); payload !== undefined && !this.#closed; payload = this.#decoder.next()) {
-        this.#deliver(this.#codec.decodeFrame(payload));
+      decoder.push(chunk);
+      while (!this.#closed) {
+        if (this.#streaming !== undefined || decoder.frontLength() >= STREAM_MIN_BYTES) {
+          const progress = this.#stream();
+          if (progress === 'wait') return;
+          if (progress === 'done') continue;
+        }
+        if (!decoder.nextPayload()) return;
+        this.#deliver(this.#codec.decodeFrameAt(decoder.source, decoder.start, decoder.end, decoder.owned));
       }
     } catch (error) {
       if (error instanceof ProtocolError) this.close(error.code, error);
@@ -160,20 +175,68 @@ export class Connection {
     }
   }
 
+  /**
+   * Streams a big fragment: once its header is in, its chunk is copied from the socket's
+   * chunks straight into the message being reassembled, as the bytes come. 'wait' for
+   * more bytes, 'done' when a fragment (or a piece of it) was consumed, 'frame' when the
+   * front frame is not a fragment that can stream (it is then decoded whole).
+   */
+  #stream(): 'wait' | 'done' | 'frame' {
+    const decoder = this.#decoder;
+    let streaming = this.#streaming;
+    if (streaming === undefined) {
+      const header = decoder.peekPayload(FRAGMENT_HEADER_BYTES);
+      if (header === undefined) return 'wait';
+      const fragment = readFragmentHeader(header, 0);
+      if (fragment === undefined) return 'frame';
+      const { id, seq, last, total } = fragment;
+      const length = decoder.frontLength() - FRAGMENT_HEADER_BYTES;
+      const slot = this.#reassembler.slot(id, seq, last, length, total);
+      if (slot === undefined) return 'frame';
+      decoder.skipHeader(FRAGMENT_HEADER_BYTES);
+      streaming = slot.buffer !== undefined
+        ? { id, last, buffer: slot.buffer, chunks: undefined, offset: slot.offset }
+        : { id, last, buffer: undefined, chunks: slot.chunks, offset: 0 };
+      this.#streaming = streaming;
+    }
+    if (streaming.buffer !== undefined) streaming.offset += decoder.readBody(streaming.buffer, streaming.offset);
+    else decoder.readBodyViews(streaming.chunks!);
+    if (decoder.bodyLeft > 0) return 'wait';
+    this.#streaming = undefined;
+    const whole = this.#reassembler.finish(streaming.id, streaming.last);
+    if (whole !== undefined) this.#deliverWhole(whole, true);
+    return 'done';
+  }
+
   #deliver(frame: Frame): void {
     if (frame.t === 'tick') return;
     if (frame.t === 'fragment') {
       const whole = this.#reassembler.accept(frame);
-      if (whole === undefined) return;
-      const inner = this.#codec.decodeFrame(whole);
-      if (inner.t === 'fragment' || inner.t === 'tick') {
-        throw new ProtocolError('bad_fragment', `a fragmented message holds a '${inner.t}' frame`);
-      }
-      frame = inner;
+      // A reassembled message is a buffer of its own; a message in one fragment is its chunk.
+      if (whole !== undefined) this.#deliverWhole(whole, whole !== frame.chunk);
+      return;
     }
     if (isHandshakeFrame(frame)) throw new ProtocolError('bad_frame', `handshake frame '${frame.t}' after the handshake`);
     this.#handler.frame(frame);
   }
+
+  #deliverWhole(whole: Buffer, owned: boolean): void {
+    const inner = this.#codec.decodeFrameAt(whole, 0, whole.length, owned);
+    if (inner.t === 'fragment' || inner.t === 'tick') {
+      throw new ProtocolError('bad_fragment', `a fragmented message holds a '${inner.t}' frame`);
+    }
+    if (isHandshakeFrame(inner)) throw new ProtocolError('bad_frame', `handshake frame '${inner.t}' after the handshake`);
+    this.#handler.frame(inner);
+  }
 }
 
 const TICK: ConnectionFrame = { t: 'tick' };
+
+// A fragment being streamed: its bytes go into `buffer` from `offset`, or onto `chunks`.
+interface Streaming {
+  readonly id: number;
+  readonly last: boolean;
+  readonly buffer: Buffer | undefined;
+  readonly chunks: Buffer[] | undefined;
+  offset: number;
+}

@@ -6,7 +6,7 @@ import { ProtocolError } from '../errors.js';
  * The version of this wire protocol. Exchanged in the handshake; peers with different
  * versions refuse each other. Bump it for any change to a frame's meaning or shape.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Bytes in a handshake challenge. */
 export const CHALLENGE_BYTES = 32;
@@ -187,6 +187,8 @@ export interface SpawnReplyFrame {
 /**
  * One piece of an encoded frame too big to send at once. Fragments of one message share
  * `id`, count `seq` from 0 and end with `last`; frames of other messages may come between.
+ * The first fragment may say how many bytes the whole message has (`total`), so the
+ * receiver can collect it in one buffer as it arrives.
  */
 export interface FragmentFrame {
   readonly t: 'fragment';
@@ -194,6 +196,7 @@ export interface FragmentFrame {
   readonly seq: number;
   readonly last: boolean;
   readonly chunk: Buffer;
+  readonly total?: number;
 }
 
 /** The frames of an established connection. */
@@ -300,7 +303,7 @@ const schemas: { readonly [T in FrameTag]: Schema } = {
     monitor: may(bool),
   },
   spawn_reply: { ref: must(ref), to: must(pid), result: must(spawnResult) },
-  fragment: { id: must(count), seq: must(count), last: must(bool), chunk: must(bytes) },
+  fragment: { id: must(count), seq: must(count), last: must(bool), chunk: must(bytes), total: may(count) },
 };
 
 const HANDSHAKE_TAGS: ReadonlySet<string> = new Set<FrameTag>([

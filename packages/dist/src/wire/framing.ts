@@ -22,11 +22,31 @@ const PREFIX_LIMIT = 0xffff_ffff;
  * @throws EncodeError when the frame holds a value that cannot travel.
  */
 export function encodeFramed(codec: Codec, frame: Frame, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
-  const buffer = codec.encode(frame, LENGTH_PREFIX_BYTES);
+  const buffer = codec.encodeFrame(frame, LENGTH_PREFIX_BYTES) as Buffer;
   const size = buffer.length - LENGTH_PREFIX_BYTES;
   if (size > maxFrameBytes || size > PREFIX_LIMIT) throw new FrameTooLargeError(size, Math.min(maxFrameBytes, PREFIX_LIMIT));
   buffer.writeUInt32BE(size, 0);
   return buffer;
+}
+
+/**
+ * As {@link encodeFramed}, but big Buffers in the frame are not copied (Codec.encodeParts):
+ * one buffer, or the parts of the framed bytes in order (the length prefix in the first).
+ * @throws FrameTooLargeError / EncodeError as encodeFramed.
+ */
+export function encodeFramedParts(codec: Codec, frame: Frame, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES): Buffer | Buffer[] {
+  const encoded = codec.encodeFrame(frame, LENGTH_PREFIX_BYTES, true);
+  if (!Array.isArray(encoded)) {
+    const size = encoded.length - LENGTH_PREFIX_BYTES;
+    if (size > maxFrameBytes || size > PREFIX_LIMIT) throw new FrameTooLargeError(size, Math.min(maxFrameBytes, PREFIX_LIMIT));
+    encoded.writeUInt32BE(size, 0);
+    return encoded;
+  }
+  let size = -LENGTH_PREFIX_BYTES;
+  for (const part of encoded) size += part.length;
+  if (size > maxFrameBytes || size > PREFIX_LIMIT) throw new FrameTooLargeError(size, Math.min(maxFrameBytes, PREFIX_LIMIT));
+  encoded[0]!.writeUInt32BE(size, 0);
+  return encoded;
 }
 
 /** Options of a {@link FrameDecoder}. */
@@ -45,6 +65,9 @@ export interface FrameDecoderOptions {
  * returned as a view of that chunk (no copy); a payload that spans chunks is copied
  * once into its own buffer, so total work stays linear in the bytes received.
  *
+ * {@link nextPayload} is the allocation-free form of {@link next}; {@link skipHeader} and
+ * {@link readBody} let a caller copy a big frame's body straight to where it belongs.
+ *
  * After a FrameTooLargeError the decoder is failed and rethrows it on every call.
  */
 export class FrameDecoder {
@@ -57,6 +80,14 @@ export class FrameDecoder {
   // Payload length of the front frame once its prefix has been read and checked, else -1.
   #frontLength = -1;
   #failure: FrameTooLargeError | undefined;
+  // Bytes of the current frame's body still to be read with readBody (after skipHeader).
+  #bodyLeft = 0;
+  /** Where the payload found by {@link nextPayload} is: `source[start, end)`. */
+  source: Buffer = EMPTY;
+  start = 0;
+  end = 0;
+  /** True when that payload was copied out of several chunks (nothing else refers to `source`). */
+  owned = false;
 
   constructor(options: FrameDecoderOptions = {}) {
     const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -89,13 +120,123 @@ export class FrameDecoder {
    * @throws FrameTooLargeError when the next frame's prefix announces too many bytes.
    */
   next(): Buffer | undefined {
+    if (!this.nextPayload()) return undefined;
+    return this.start === 0 && this.end === this.source.length ? this.source : this.source.subarray(this.start, this.end);
+  }
+
+  /**
+   * Finds the next complete payload: true and {@link source}/{@link start}/{@link end}
+   * (and {@link owned}) describe it, or false until more bytes arrive.
+   * @throws FrameTooLargeError when the next frame's prefix announces too many bytes.
+   */
+  nextPayload(): boolean {
     this.#throwIfFailed();
+    if (this.#bodyLeft > 0) return false;
     this.#readFrontLength();
-    if (this.#frontLength < 0 || this.#buffered < LENGTH_PREFIX_BYTES + this.#frontLength) return undefined;
-    this.#take(LENGTH_PREFIX_BYTES);
-    const payload = this.#take(this.#frontLength);
+    const length = this.#frontLength;
+    if (length < 0 || this.#buffered < LENGTH_PREFIX_BYTES + length) return false;
+    const first = this.#chunks[this.#head]!;
+    const offset = this.#offset;
+    if (first.length - offset >= LENGTH_PREFIX_BYTES + length) {
+      // The common case: prefix and payload inside the front chunk, no copy, no view.
+      this.source = first;
+      this.start = offset + LENGTH_PREFIX_BYTES;
+      this.end = this.start + length;
+      this.owned = false;
+      this.#offset = this.end;
+      this.#buffered -= LENGTH_PREFIX_BYTES + length;
+      if (this.#offset === first.length) this.#dropHead();
+    } else {
+      this.#take(LENGTH_PREFIX_BYTES);
+      const copied = this.#chunks[this.#head] === undefined || this.#chunks[this.#head]!.length - this.#offset < length;
+      const payload = this.#take(length);
+      this.source = payload;
+      this.start = 0;
+      this.end = length;
+      this.owned = copied && length > 0;
+    }
     this.#frontLength = -1;
-    return payload;
+    return true;
+  }
+
+  /**
+   * The payload length of the front frame once its prefix is buffered, else -1.
+   * @throws FrameTooLargeError when the prefix announces too many bytes.
+   */
+  frontLength(): number {
+    this.#throwIfFailed();
+    if (this.#bodyLeft > 0) return -1;
+    this.#readFrontLength();
+    return this.#frontLength;
+  }
+
+  /**
+   * The first `bytes` bytes of the front frame's payload (a view, or a copy when they span
+   * chunks), without consuming them; undefined until they are buffered.
+   */
+  peekPayload(bytes: number): Buffer | undefined {
+    if (this.frontLength() < bytes || this.#buffered < LENGTH_PREFIX_BYTES + bytes) return undefined;
+    const first = this.#chunks[this.#head]!;
+    const start = this.#offset + LENGTH_PREFIX_BYTES;
+    if (first.length >= start + bytes) return first.subarray(start, start + bytes);
+    const copy = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + bytes);
+    let filled = 0;
+    for (let i = this.#head; filled < copy.length; i++) {
+      const chunk = this.#chunks[i]!;
+      const from = i === this.#head ? this.#offset : 0;
+      filled += chunk.copy(copy, filled, from, Math.min(chunk.length, from + copy.length - filled));
+    }
+    return copy.subarray(LENGTH_PREFIX_BYTES);
+  }
+
+  /**
+   * Consumes the front frame's prefix and the first `bytes` bytes of its payload (which
+   * must be buffered: see {@link peekPayload}); the rest of the payload, its body, is then
+   * read with {@link readBody} before any further frame.
+   */
+  skipHeader(bytes: number): void {
+    const length = this.frontLength();
+    if (length < bytes || this.#buffered < LENGTH_PREFIX_BYTES + bytes) throw new RangeError('FrameDecoder.skipHeader: header not buffered');
+    this.#take(LENGTH_PREFIX_BYTES + bytes);
+    this.#frontLength = -1;
+    this.#bodyLeft = length - bytes;
+  }
+
+  /** Bytes of the current body still to be read with {@link readBody}. */
+  get bodyLeft(): number {
+    return this.#bodyLeft;
+  }
+
+  /** Appends views of as much of the current body as is buffered to `out`; returns their bytes. */
+  readBodyViews(out: Buffer[]): number {
+    let taken = 0;
+    while (this.#bodyLeft > 0 && this.#buffered > 0) {
+      const chunk = this.#chunks[this.#head]!;
+      const n = Math.min(chunk.length - this.#offset, this.#bodyLeft);
+      out.push(this.#offset === 0 && n === chunk.length ? chunk : chunk.subarray(this.#offset, this.#offset + n));
+      taken += n;
+      this.#bodyLeft -= n;
+      this.#buffered -= n;
+      this.#offset += n;
+      if (this.#offset === chunk.length) this.#dropHead();
+    }
+    return taken;
+  }
+
+  /** Copies as much of the current body as is buffered into `target` at `offset`; returns the bytes copied. */
+  readBody(target: Uint8Array, offset: number): number {
+    let copied = 0;
+    while (this.#bodyLeft > 0 && this.#buffered > 0) {
+      const chunk = this.#chunks[this.#head]!;
+      const n = Math.min(chunk.length - this.#offset, this.#bodyLeft);
+      target.set(chunk.subarray(this.#offset, this.#offset + n), offset + copied);
+      copied += n;
+      this.#bodyLeft -= n;
+      this.#buffered -= n;
+      this.#offset += n;
+      if (this.#offset === chunk.length) this.#dropHead();
+    }
+    return copied;
   }
 
   /**
@@ -106,6 +247,7 @@ export class FrameDecoder {
   takeBuffered(): Buffer {
     const rest = this.#take(this.#buffered);
     this.#frontLength = -1;
+    this.#bodyLeft = 0;
     return rest;
   }
 
@@ -114,7 +256,7 @@ export class FrameDecoder {
   }
 
   #readFrontLength(): void {
-    if (this.#frontLength >= 0 || this.#buffered < LENGTH_PREFIX_BYTES) return;
+    if (this.#frontLength >= 0 || this.#bodyLeft > 0 || this.#buffered < LENGTH_PREFIX_BYTES) return;
     const length = this.#peekUInt32();
     if (length > this.maxFrameBytes) {
       this.#failure = new FrameTooLargeError(length, this.maxFrameBytes);
