@@ -15,7 +15,7 @@ import { kv } from './services.js';
 import { rootSpec, SERVICES_INTENSITY } from './tree.js';
 
 /** A pause after each step, so a human can read along. */
-const PAUSE_MS = 700;
+const PAUSE_MS = 1100;
 
 const rt = new Runtime({ logger: compactLogger });
 let base = '';
