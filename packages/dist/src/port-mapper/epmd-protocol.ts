@@ -67,16 +67,7 @@ export function withLength(body: Buffer): Buffer {
 export function alive2Request(node: EpmdNode): Buffer {
   const name = Buffer.from(node.name, 'utf8');
   const body = Buffer.allocUnsafe(13 + name.length + node.extra.length);
-  let at = body.writeUInt8(ALIVE2_REQ, 0);
-  at = body.writeUInt16BE(node.port, at);
-  at = body.writeUInt8(node.nodeType, at);
-  at = body.writeUInt8(node.protocol, at);
-  at = body.writeUInt16BE(node.highestVersion, at);
-  at = body.writeUInt16BE(node.lowestVersion, at);
-  at = body.writeUInt16BE(name.length, at);
-  at += name.copy(body, at);
-  at = body.writeUInt16BE(node.extra.length, at);
-  node.extra.copy(body, at);
+  writeNodeRecord(body, body.writeUInt8(ALIVE2_REQ, 0), node, name);
   return withLength(body);
 }
 
@@ -145,9 +136,14 @@ export function port2Response(node: EpmdNode | undefined): Buffer {
   if (node === undefined) return Buffer.of(PORT2_RESP, 1);
   const name = Buffer.from(node.name, 'utf8');
   const out = Buffer.allocUnsafe(14 + name.length + node.extra.length);
-  let at = out.writeUInt8(PORT2_RESP, 0);
-  at = out.writeUInt8(0, at);
-  at = out.writeUInt16BE(node.port, at);
+  writeNodeRecord(out, out.writeUInt8(0, out.writeUInt8(PORT2_RESP, 0)), node, name);
+  return out;
+}
+
+// The node record ALIVE2_REQ and PORT2_RESP share: port, node type, protocol, highest and
+// lowest version, then the length-prefixed name and extra.
+function writeNodeRecord(out: Buffer, from: number, node: EpmdNode, name: Buffer): void {
+  let at = out.writeUInt16BE(node.port, from);
   at = out.writeUInt8(node.nodeType, at);
   at = out.writeUInt8(node.protocol, at);
   at = out.writeUInt16BE(node.highestVersion, at);
@@ -156,7 +152,6 @@ export function port2Response(node: EpmdNode | undefined): Buffer {
   at += name.copy(out, at);
   at = out.writeUInt16BE(node.extra.length, at);
   node.extra.copy(out, at);
-  return out;
 }
 
 /**

@@ -110,6 +110,9 @@ const BY_PROMISES = 2;
 const BY_HANDLER = 3;
 const DONE = 4;
 
+// Indexed by the mode constants above.
+const KIND_NAMES = ['not started', 'generator', 'async', 'handler', 'function'] as const;
+
 /** A rejection to throw into a generator body when it resumes. */
 class Thrown {
   constructor(readonly error: unknown) {}
@@ -179,8 +182,8 @@ export class Process implements Runnable, Receiver {
     return STATUS_NAMES[this.status]!;
   }
 
-  get kind(): 'generator' | 'async' | 'handler' | 'function' | 'not started' {
-    return (['not started', 'generator', 'async', 'handler', 'function'] as const)[this.#mode]!;
+  get kind(): (typeof KIND_NAMES)[number] {
+    return KIND_NAMES[this.#mode]!;
   }
 
   /** True while a generator drives the body: receives then go through `yield*`. */
