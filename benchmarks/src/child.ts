@@ -14,6 +14,12 @@ async function main(argv: readonly string[]): Promise<void> {
   if (spec === undefined || workload === undefined) {
     throw new TypeError(`no implementation of workload '${name}' for variant '${variant}'`);
   }
+  if (!quick && spec.distributed !== true) {
+    // One untimed round at the quick size first, so the measured run sees code V8 has
+    // already optimised (steady state, as JIT benchmarks measure). Distributed workloads
+    // skip it: their peer is a fresh process whatever this one does.
+    await workload.run(variant, { quick: true, size: spec.size.quick });
+  }
   globalThis.gc?.();
   const value = await workload.run(variant, { quick, size: quick ? spec.size.quick : spec.size.full });
   if (!Number.isFinite(value)) throw new RangeError(`workload '${name}' returned ${value}`);
