@@ -74,7 +74,7 @@ export class ProcessContext {
     this.#process = process;
   }
 
-  get #core(): RuntimeCore {
+  private get core(): RuntimeCore {
     return this.#process.host as unknown as RuntimeCore;
   }
 
@@ -85,12 +85,12 @@ export class ProcessContext {
 
   /** The runtime this process runs in (to hand to APIs that take one, e.g. calls from callbacks of other libraries). */
   get runtime(): Runtime {
-    return this.#core.facade;
+    return this.core.facade;
   }
 
   /** The name of the node this process runs on (Erlang's `node()`). */
   get node(): string {
-    return this.#core.nodeName;
+    return this.core.nodeName;
   }
 
   /**
@@ -108,10 +108,10 @@ export class ProcessContext {
    * messages arrive in the order they were sent.
    */
   send(to: Address, message: unknown): void {
-    const process = this.#live();
+    const process = this.live();
     process.reductions++;
     process.budget--;
-    const busy = this.#core.route(to, message, process.pid);
+    const busy = this.core.route(to, message, process.pid);
     if (busy !== undefined) process.parkOn(busy);
   }
 
@@ -132,7 +132,7 @@ export class ProcessContext {
   ): Receive<Matched<M[number]> | Timeout>;
   receive<M extends Matcher[]>(...args: [...M, ReceiveOptions]): Receive<Matched<M[number]>>;
   receive(...args: unknown[]): Receive<unknown> {
-    const process = this.#live();
+    const process = this.live();
     let matchers: Matcher[] | null = null;
     let after = Infinity;
     let since: Ref | undefined;
@@ -167,7 +167,7 @@ export class ProcessContext {
 
   /** Lets the other runnable processes run first (Erlang's `erlang:yield/0`). */
   yield(): Receive<void> {
-    const process = this.#live();
+    const process = this.live();
     if (process.generatorDriven) return asReceive(process.yieldInGenerator());
     return process.yieldForPromise() as unknown as Receive<void>;
   }
@@ -178,7 +178,7 @@ export class ProcessContext {
    * keep queueing meanwhile. A rejection is thrown into the body.
    */
   await<T>(promise: PromiseLike<T>): Receive<T> {
-    const process = this.#live();
+    const process = this.live();
     if (process.generatorDriven) return asReceive(process.awaitInGenerator(promise, 'promise'));
     return Promise.resolve(promise) as unknown as Receive<T>;
   }
@@ -190,27 +190,27 @@ export class ProcessContext {
    * structured-cloned. Erlang's dirty NIFs play this role on the BEAM.
    */
   dirty<A extends unknown[], R>(task: DirtyTask<A, R>, ...args: A): Receive<Awaited<R>> {
-    const process = this.#live();
-    const promise = this.#core.runDirty(task as DirtyTask, args);
+    const process = this.live();
+    const promise = this.core.runDirty(task as DirtyTask, args);
     if (process.generatorDriven) return asReceive(process.awaitInGenerator(promise, 'dirty work')) as Receive<Awaited<R>>;
     return promise as unknown as Receive<Awaited<R>>;
   }
 
   /** Starts a new process (Erlang's `spawn/1`). */
   spawn(body: ProcessBody, options?: SpawnOptions): Pid {
-    return this.#core.spawn(body, options, this.#live(), false);
+    return this.core.spawn(body, options, this.live(), false);
   }
 
   /** Starts a new process linked to this one, atomically (Erlang's `spawn_link/1`). */
   spawnLink(body: ProcessBody, options?: SpawnOptions): Pid {
-    return this.#core.spawn(body, options, this.#live(), true);
+    return this.core.spawn(body, options, this.live(), true);
   }
 
   /** Starts a new process monitored by this one, atomically (Erlang's `spawn_monitor/1`). */
   spawnMonitor(body: ProcessBody, options?: SpawnOptions): { pid: Pid; ref: Ref } {
-    const process = this.#live();
-    const pid = this.#core.spawn(body, options, process, false);
-    return { pid, ref: this.#core.signals.monitor(process, pid) };
+    const process = this.live();
+    const pid = this.core.spawn(body, options, process, false);
+    return { pid, ref: this.core.signals.monitor(process, pid) };
   }
 
   /**
@@ -219,12 +219,12 @@ export class ProcessContext {
    * {@link NoProcError}, or delivers `{kind: 'EXIT', reason: 'noproc'}` when trapping exits.
    */
   link(pid: Pid): void {
-    this.#core.signals.link(this.#live(), checkPid('link', pid));
+    this.core.signals.link(this.live(), checkPid('link', pid));
   }
 
   /** Removes a link (Erlang's `unlink/1`); no exit signal of it arrives afterwards. */
   unlink(pid: Pid): void {
-    this.#core.signals.unlink(this.#live(), checkPid('unlink', pid));
+    this.core.signals.unlink(this.live(), checkPid('unlink', pid));
   }
 
   /**
@@ -233,8 +233,8 @@ export class ProcessContext {
    * `'noproc'`, if it does not exist (Erlang's `monitor(process, Target)`).
    */
   monitor(target: MonitorTarget, options?: MonitorOptions): Ref {
-    const process = this.#live();
-    const ref = this.#core.signals.monitor(process, checkTarget(target), options?.alias === true);
+    const process = this.live();
+    const ref = this.core.signals.monitor(process, checkTarget(target), options?.alias === true);
     // A reply or DOWN tagged with this ref can only arrive from now on.
     process.mailbox.mark(ref);
     return ref;
@@ -242,7 +242,7 @@ export class ProcessContext {
 
   /** Turns a monitor off (Erlang's `demonitor/2`); returns whether it was still active. */
   demonitor(ref: Ref, options?: DemonitorOptions): boolean {
-    return this.#core.signals.demonitor(this.#live(), ref, options?.flush === true);
+    return this.core.signals.demonitor(this.live(), ref, options?.flush === true);
   }
 
   /**
@@ -256,10 +256,10 @@ export class ProcessContext {
   exit(reason: ExitReason): never;
   exit(pid: Pid, reason: ExitReason): void;
   exit(pidOrReason: Pid | ExitReason, reason?: ExitReason): void {
-    const process = this.#live();
+    const process = this.live();
     if (arguments.length < 2) throw new ExitException(pidOrReason as ExitReason);
     const target = checkPid('exit', pidOrReason as Pid);
-    this.#core.signals.exit(process.pid, target, reason as ExitReason, 'exit2');
+    this.core.signals.exit(process.pid, target, reason as ExitReason, 'exit2');
     // A signal that ends this very process stops its code here, as on the BEAM.
     const pending = process.extras?.pendingExit;
     if (pending !== undefined) throw new ExitException(pending);
@@ -268,7 +268,7 @@ export class ProcessContext {
   /** Sets whether exit signals arrive as EXIT messages; returns the previous value (`process_flag(trap_exit, B)`). */
   trapExit(enabled: boolean): boolean {
     if (typeof enabled !== 'boolean') throw new TypeError(`trapExit: enabled must be a boolean, got ${typeof enabled}`);
-    const extras = this.#live().extra();
+    const extras = this.live().extra();
     const previous = extras.trapExit;
     extras.trapExit = enabled;
     return previous;
@@ -281,49 +281,49 @@ export class ProcessContext {
 
   /** Changes this process's priority; returns the previous one (`process_flag(priority, P)`). */
   setPriority(priority: Priority): Priority {
-    return this.#core.setPriority(this.#live(), priority);
+    return this.core.setPriority(this.live(), priority);
   }
 
   /** Registers this process as `name` (Erlang's `register(Name, self())`). */
   register(name: string): void {
-    this.#core.registerProcess(name, this.#live());
+    this.core.registerProcess(name, this.live());
   }
 
   /** Removes a registered name (Erlang's `unregister/1`; BadArgError if it is not registered). */
   unregister(name: string): void {
-    this.#live();
-    this.#core.unregisterName(name);
+    this.live();
+    this.core.unregisterName(name);
   }
 
   /** The pids this process is linked to (Erlang's `process_info(self(), links)`). */
   links(): Pid[] {
-    const links = this.#live().extras?.links;
+    const links = this.live().extras?.links;
     return links === undefined ? [] : [...links.values()];
   }
 
   /** The runtime's clock reading in milliseconds (virtual in tests). */
   now(): number {
-    return this.#core.clock.now();
+    return this.core.clock.now();
   }
 
   /** The runtime's clock, for behaviours that keep time (restart windows, timeouts). */
   get clock(): Clock {
-    return this.#core.clock;
+    return this.core.clock;
   }
 
   /** The runtime's logger (where behaviours send their reports). */
   get logger(): Logger {
-    return this.#core.logger;
+    return this.core.logger;
   }
 
   /** The pid registered as `name` on this node, if any. */
   whereis(name: string): Pid | undefined {
-    return this.#core.whereis(name);
+    return this.core.whereis(name);
   }
 
   /** Whether the local process `pid` is alive. */
   isAlive(pid: Pid): boolean {
-    return this.#core.isAlive(pid);
+    return this.core.isAlive(pid);
   }
 
   /**
@@ -332,8 +332,8 @@ export class ProcessContext {
    * with it stays O(1) however many other messages are queued.
    */
   makeRef(): Ref {
-    const process = this.#live();
-    const ref = this.#core.newRef();
+    const process = this.live();
+    const ref = this.core.newRef();
     process.mailbox.mark(ref);
     return ref;
   }
@@ -343,30 +343,30 @@ export class ProcessContext {
    * reach this process until {@link ProcessContext.unalias}; after that they are dropped.
    */
   alias(): Ref {
-    const process = this.#live();
-    const ref = this.#core.newRef();
-    this.#core.signals.alias(process, ref);
+    const process = this.live();
+    const ref = this.core.newRef();
+    this.core.signals.alias(process, ref);
     process.mailbox.mark(ref);
     return ref;
   }
 
   /** Deactivates an alias (Erlang's `unalias/1`); returns whether it was active. */
   unalias(ref: Ref): boolean {
-    return this.#core.signals.unalias(this.#live(), ref);
+    return this.core.signals.unalias(this.live(), ref);
   }
 
   /** Sends `message` to `to` after `ms` milliseconds (Erlang's `erlang:send_after/3`). */
   sendAfter(ms: number, to: Address, message: unknown): Ref {
-    this.#live();
-    return this.#core.sendAfter(ms, to, message);
+    this.live();
+    return this.core.sendAfter(ms, to, message);
   }
 
   /** Cancels a timer from sendAfter; returns the milliseconds it had left, or false. */
   cancelTimer(ref: Ref): number | false {
-    return this.#core.cancelTimer(ref);
+    return this.core.cancelTimer(ref);
   }
 
-  #live(): Process {
+  private live(): Process {
     const process = this.#process;
     if (!process.alive) throw new ProcessExitedError(`process ${process.pid} has exited`);
     return process;

@@ -100,6 +100,15 @@ export class ProcessExtras {
 }
 
 const HANDLER_IDLE_MATCHERS = null;
+
+// The receiver of the shared op: it never starts a receive itself (bodies call
+// beginReceive on their process directly) and never times out.
+const NO_RECEIVER: Receiver = {
+  beginReceive(): never {
+    throw new Error('internal: the shared receive op has no receiver');
+  },
+};
+const ANY_MESSAGE_FOR_PROMISE = new ReceiveOp<unknown>(NO_RECEIVER, null, Infinity, undefined, RESUME_PROMISE);
 // What #ended receives when the body returned instead of throwing.
 const RETURNED = Symbol('troupe.returned');
 
@@ -132,7 +141,9 @@ export class Process implements Runnable, Receiver {
   // Allocated on the first message (or mark): a process that only sends, or one idle in
   // receive that has been sent nothing, costs no mailbox.
   #mailbox: Mailbox | undefined = undefined;
-  priorityIndex: number;
+  // Bits 0–1: run-queue priority index; bits 2–4: how the body is driven (the mode
+  // constants). One field for two rarely written values keeps every process 8 bytes smaller.
+  #flags: number;
   queued = false;
   status = RUNNABLE;
   budget = 0;
@@ -140,15 +151,34 @@ export class Process implements Runnable, Receiver {
   extras: ProcessExtras | undefined = undefined;
   /** The receive this process waits in (any driver). */
   waiting: ReceiveOp<unknown> | undefined = undefined;
-  #mode = NOT_STARTED;
   #code: unknown;
-  #resolve: ((value: unknown) => void) | undefined = undefined;
+  // By mode: an async body's pending receive resolver, or a generator body's reusable
+  // plain receive (see plainReceiveOp).
+  #aux: ((value: unknown) => void) | ReceiveOp<unknown> | undefined = undefined;
 
   constructor(pid: Pid, host: ProcessHost, body: AnyBody, priorityIndex: number) {
     this.pid = pid;
     this.host = host;
     this.#code = body;
-    this.priorityIndex = priorityIndex;
+    this.#flags = priorityIndex | (NOT_STARTED << 2);
+  }
+
+  /** Index of the run queue this process goes to (the scheduler's Runnable contract). */
+  get priorityIndex(): number {
+    return this.#flags & 3;
+  }
+
+  set priorityIndex(index: number) {
+    this.#flags = (this.#flags & ~3) | index;
+  }
+
+  // Plain TS-private accessors: a `#` accessor or method would add a brand slot to every instance.
+  private get mode(): number {
+    return this.#flags >> 2;
+  }
+
+  private set mode(mode: number) {
+    this.#flags = (this.#flags & 3) | (mode << 2);
   }
 
   get id(): number {
@@ -183,12 +213,12 @@ export class Process implements Runnable, Receiver {
   }
 
   get kind(): (typeof KIND_NAMES)[number] {
-    return KIND_NAMES[this.#mode]!;
+    return KIND_NAMES[this.mode]!;
   }
 
   /** True while a generator drives the body: receives then go through `yield*`. */
   get generatorDriven(): boolean {
-    return this.#mode === BY_GENERATOR;
+    return this.mode === BY_GENERATOR;
   }
 
   extra(): ProcessExtras {
@@ -236,7 +266,7 @@ export class Process implements Runnable, Receiver {
       this.waiting = undefined;
       this.reductions++;
       this.budget--;
-      this.#resolveAsync(mailbox.take(mailbox.head));
+      this.resolveAsync(mailbox.take(mailbox.head));
       return;
     }
     this.host.scheduler.enqueue(this);
@@ -246,16 +276,26 @@ export class Process implements Runnable, Receiver {
 
   /** Starts a receive for a generator body (the op is what `yield*` drives). */
   receiveForGenerator<T>(matchers: readonly Matcher[] | null, afterMs: number, since: Ref | undefined): ReceiveOp<T> {
+    if (matchers === null && afterMs === Infinity && since === undefined) {
+      // The plain receive has no parameters to differ in, and a process is in at most one
+      // receive at a time, so one op per process serves them all (yield* resets it).
+      return (this.#aux ??= new ReceiveOp<unknown>(this, null, Infinity, undefined, RESUME_GENERATOR)) as ReceiveOp<T>;
+    }
     return new ReceiveOp<T>(this, matchers, afterMs, since, RESUME_GENERATOR);
   }
 
   /** Starts a receive for an async body: resolved at once if a message matches. */
   receiveForPromise(matchers: readonly Matcher[] | null, afterMs: number, since: Ref | undefined): Promise<unknown> {
-    const op = new ReceiveOp<unknown>(this, matchers, afterMs, since, RESUME_PROMISE);
+    // The plain receive needs no state of its own while it waits (no timer, no matchers):
+    // every process shares one op for it, which keeps an idle async process smaller.
+    const op =
+      matchers === null && afterMs === Infinity && since === undefined
+        ? ANY_MESSAGE_FOR_PROMISE
+        : new ReceiveOp<unknown>(this, matchers, afterMs, since, RESUME_PROMISE);
     const message = this.beginReceive(op);
     if (message !== NO_MESSAGE) return Promise.resolve(message);
     return new Promise((resolve) => {
-      this.#resolve = resolve;
+      this.#aux = resolve;
     });
   }
 
@@ -278,16 +318,16 @@ export class Process implements Runnable, Receiver {
         mailbox.scan = mailbox.end;
       }
       if (op.afterMs === 0) return TIMEOUT;
-      this.#wait(op);
+      this.wait(op);
       return NO_MESSAGE;
     }
-    this.#wait(op);
+    this.wait(op);
     if (mailbox !== undefined) mailbox.scan = mailbox.startFor(op.since);
-    this.#requeue();
+    this.requeue();
     return NO_MESSAGE;
   }
 
-  #wait(op: ReceiveOp<unknown>): void {
+  private wait(op: ReceiveOp<unknown>): void {
     this.waiting = op;
     this.status = WAITING;
     if (op.timer === undefined && op.afterMs !== Infinity && op.afterMs > 0) {
@@ -296,7 +336,7 @@ export class Process implements Runnable, Receiver {
   }
 
   /** The message (or TIMEOUT) that ends the current wait, or NO_MESSAGE. Matchers may throw. */
-  #satisfy(op: ReceiveOp<unknown>): unknown {
+  private satisfy(op: ReceiveOp<unknown>): unknown {
     const mailbox = this.#mailbox;
     if (mailbox !== undefined) {
       const index = mailbox.find(Math.max(mailbox.scan, mailbox.head), op.matchers);
@@ -322,76 +362,83 @@ export class Process implements Runnable, Receiver {
       const op = this.waiting!;
       let value: unknown;
       try {
-        value = this.#satisfy(op);
+        value = this.satisfy(op);
       } catch (error) {
-        this.#ended(error);
+        this.ended(error);
         return 1;
       }
       if (value === NO_MESSAGE) return 1;
       this.waiting = undefined;
-      if (op.resume === RESUME_GENERATOR) this.#driveGenerator(value, false);
-      else if (op.resume === RESUME_PROMISE) this.#resolveAsync(value);
-      else this.#driveHandler(value);
+      if (op.resume === RESUME_GENERATOR) this.driveGenerator(value, false);
+      else if (op.resume === RESUME_PROMISE) this.resolveAsync(value);
+      else this.driveHandler(value);
     } else if (status === RUNNABLE) {
-      const mode = this.#mode;
-      if (mode === NOT_STARTED) this.#start();
-      else if (this.#resolve !== undefined) this.#resolveAsync(undefined);
+      const mode = this.mode;
+      if (mode === NOT_STARTED) this.start();
+      else if (typeof this.#aux === 'function') this.resolveAsync(undefined);
       else if (mode === BY_GENERATOR) {
         const extras = this.extras;
         const resumed = extras?.resumeValue;
         if (extras !== undefined) extras.resumeValue = undefined;
-        if (resumed instanceof Thrown) this.#driveGenerator(resumed.error, true);
-        else this.#driveGenerator(resumed, false);
-      } else if (mode === BY_HANDLER) this.#nextHandlerMessage();
+        if (resumed instanceof Thrown) this.driveGenerator(resumed.error, true);
+        else this.driveGenerator(resumed, false);
+      } else if (mode === BY_HANDLER) this.nextHandlerMessage();
     }
     return this.reductions - before + 1;
   }
 
-  #start(): void {
+  private start(): void {
     const body = this.#code as AnyBody;
     this.#code = undefined;
     this.status = RUNNING;
     const self = this.host.contextFor(this);
     if (typeof body === 'object') {
-      this.#mode = BY_HANDLER;
+      this.mode = BY_HANDLER;
       this.#code = body;
       this.extra().handlerContext = self;
       let result: void | PromiseLike<void>;
       try {
         result = body.init?.(self);
       } catch (error) {
-        this.#ended(error);
+        this.ended(error);
         return;
       }
-      this.#afterHandlerCall(result, undefined);
+      this.afterHandlerCall(result, undefined);
       return;
     }
     let result: unknown;
     try {
       result = body(self);
     } catch (error) {
-      this.#ended(error);
+      this.ended(error);
       return;
     }
     if (isIterator(result)) {
-      this.#mode = BY_GENERATOR;
+      this.mode = BY_GENERATOR;
       this.#code = result;
-      this.#driveGenerator(undefined, false);
+      this.driveGenerator(undefined, false);
     } else if (isThenable(result)) {
-      this.#mode = BY_PROMISES;
+      this.mode = BY_PROMISES;
       // An async body: it runs in microtasks and reports its end through its promise.
       // Until it waits in a receive it counts as running.
-      result.then(
-        () => this.#ended(RETURNED),
-        (error: unknown) => this.#ended(error),
-      );
+      // Bound functions rather than two arrows and their shared context: ~55 bytes less
+      // for every async process, which holds them for its whole life.
+      result.then(Process.bodyReturned.bind(this), Process.bodyThrew.bind(this));
     } else {
-      this.#mode = DONE;
-      this.#ended(RETURNED);
+      this.mode = DONE;
+      this.ended(RETURNED);
     }
   }
 
-  #driveGenerator(input: unknown, throws: boolean): void {
+  private static bodyReturned(this: Process): void {
+    this.ended(RETURNED);
+  }
+
+  private static bodyThrew(this: Process, error: unknown): void {
+    this.ended(error);
+  }
+
+  private driveGenerator(input: unknown, throws: boolean): void {
     const generator = this.#code as Iterator<unknown, unknown, unknown>;
     this.status = RUNNING;
     this.reductions++;
@@ -399,36 +446,36 @@ export class Process implements Runnable, Receiver {
     try {
       step = throws ? generator.throw!(input) : generator.next(input);
     } catch (error) {
-      this.#ended(error);
+      this.ended(error);
       return;
     }
-    if (this.#exitIfPending()) return;
+    if (this.exitIfPending()) return;
     if (step.done === true) {
-      this.#ended(RETURNED);
+      this.ended(RETURNED);
       return;
     }
     const yielded = step.value;
     if (yielded === WAIT || yielded === SUSPEND) return;
     if (yielded === RESCHEDULE) {
       this.status = RUNNABLE;
-      this.#requeue();
+      this.requeue();
       return;
     }
-    this.#ended(
+    this.ended(
       new TypeError(
         `a generator body may only yield* runtime operations (self.receive, self.await, ...); it yielded ${String(yielded)}`,
       ),
     );
   }
 
-  #resolveAsync(value: unknown): void {
-    const resolve = this.#resolve!;
-    this.#resolve = undefined;
+  private resolveAsync(value: unknown): void {
+    const resolve = this.#aux as (value: unknown) => void;
+    this.#aux = undefined;
     this.status = RUNNING;
     resolve(value);
   }
 
-  #driveHandler(first: unknown): void {
+  private driveHandler(first: unknown): void {
     const handler = this.#code as HandlerBody<AnyContext>;
     const self = this.extras!.handlerContext;
     let message = first;
@@ -439,44 +486,44 @@ export class Process implements Runnable, Receiver {
       try {
         result = handler.handle(message, self);
       } catch (error) {
-        this.#ended(error);
+        this.ended(error);
         return;
       }
       if (result !== undefined && isThenable(result)) {
-        this.#afterHandlerCall(result, 'handler callback');
+        this.afterHandlerCall(result, 'handler callback');
         return;
       }
-      if (this.#exitIfPending() || this.status !== RUNNING) return;
+      if (this.exitIfPending() || this.status !== RUNNING) return;
       const mailbox = this.#mailbox;
       if (mailbox === undefined || mailbox.length === 0 || --this.budget <= 0) {
-        this.#waitForHandlerMessage(mailbox !== undefined && mailbox.length > 0);
+        this.waitForHandlerMessage(mailbox !== undefined && mailbox.length > 0);
         return;
       }
       message = mailbox.take(mailbox.head);
     }
   }
 
-  #nextHandlerMessage(): void {
+  private nextHandlerMessage(): void {
     const mailbox = this.#mailbox;
     if (mailbox === undefined || mailbox.length === 0) {
-      this.#waitForHandlerMessage(false);
+      this.waitForHandlerMessage(false);
       return;
     }
-    this.#driveHandler(mailbox.take(mailbox.head));
+    this.driveHandler(mailbox.take(mailbox.head));
   }
 
-  #waitForHandlerMessage(requeue: boolean): void {
+  private waitForHandlerMessage(requeue: boolean): void {
     // Never started, never timed: the same op serves every idle spell of this process.
     const extras = this.extras!;
     const op = (extras.handlerIdle ??= new ReceiveOp<unknown>(this, HANDLER_IDLE_MATCHERS, Infinity, undefined, RESUME_HANDLER));
     this.waiting = op;
     this.status = WAITING;
     if (this.#mailbox !== undefined) this.#mailbox.scan = this.#mailbox.head;
-    if (requeue) this.#requeue();
+    if (requeue) this.requeue();
   }
 
   /** Back to the run queue at a yield point, unless parked on a busy distribution port. */
-  #requeue(): void {
+  private requeue(): void {
     if (this.extras?.busyPort === undefined) this.host.scheduler.enqueue(this);
   }
 
@@ -496,10 +543,10 @@ export class Process implements Runnable, Receiver {
     });
   }
 
-  #afterHandlerCall(result: void | PromiseLike<void>, label: string | undefined): void {
+  private afterHandlerCall(result: void | PromiseLike<void>, label: string | undefined): void {
     if (result === undefined || !isThenable(result)) {
-      if (this.#exitIfPending() || this.status !== RUNNING) return;
-      this.#nextHandlerMessage();
+      if (this.exitIfPending() || this.status !== RUNNING) return;
+      this.nextHandlerMessage();
       return;
     }
     // The callback may already wait in a receive it started before its first await;
@@ -516,12 +563,12 @@ export class Process implements Runnable, Receiver {
           // A receive the callback started but never awaited: nobody can consume its result.
           if (this.waiting.timer !== undefined) this.host.timers.cancel(this.waiting.timer);
           this.waiting = undefined;
-          this.#resolve = undefined;
+          this.#aux = undefined;
         }
         this.status = RUNNABLE;
         this.host.scheduler.enqueue(this);
       },
-      (error: unknown) => this.#ended(error),
+      (error: unknown) => this.ended(error),
     );
   }
 
@@ -532,13 +579,13 @@ export class Process implements Runnable, Receiver {
     this.status = SUSPENDED;
     this.extra().suspendedOn = label;
     promise.then(
-      (value) => this.#wakeFromPromise(value, false),
-      (error: unknown) => this.#wakeFromPromise(error, true),
+      (value) => this.wakeFromPromise(value, false),
+      (error: unknown) => this.wakeFromPromise(error, true),
     );
     return (yield SUSPEND) as T;
   }
 
-  #wakeFromPromise(value: unknown, throws: boolean): void {
+  private wakeFromPromise(value: unknown, throws: boolean): void {
     if (this.status !== SUSPENDED) return;
     const extras = this.extras!;
     extras.suspendedOn = undefined;
@@ -557,15 +604,15 @@ export class Process implements Runnable, Receiver {
   yieldForPromise(): Promise<void> {
     this.reductions++;
     this.status = RUNNABLE;
-    this.#requeue();
+    this.requeue();
     return new Promise((resolve) => {
-      this.#resolve = resolve as (value: unknown) => void;
+      this.#aux = resolve as (value: unknown) => void;
     });
   }
 
   // ── ending ──────────────────────────────────────────────────────────────────
 
-  #exitIfPending(): boolean {
+  private exitIfPending(): boolean {
     const pending = this.extras?.pendingExit;
     if (pending === undefined) return false;
     this.extras!.pendingExit = undefined;
@@ -574,7 +621,7 @@ export class Process implements Runnable, Receiver {
   }
 
   /** The body finished: RETURNED, or what it threw. */
-  #ended(thrown: unknown): void {
+  private ended(thrown: unknown): void {
     if (this.status === EXITED) return;
     // An exit signal that arrived during the slice wins over how the slice ended.
     const pending = this.extras?.pendingExit;
@@ -592,13 +639,13 @@ export class Process implements Runnable, Receiver {
   /** Marks the process dead and drops everything it held (called by the host). */
   markExited(): void {
     this.status = EXITED;
-    this.#mode = DONE;
+    this.mode = DONE;
     const op = this.waiting;
     if (op?.timer !== undefined) this.host.timers.cancel(op.timer);
     this.waiting = undefined;
     this.#mailbox = undefined;
     this.#code = undefined;
-    this.#resolve = undefined;
+    this.#aux = undefined;
     if (this.extras !== undefined) this.extras.handlerContext = undefined;
   }
 }

@@ -96,19 +96,24 @@ export class ReceiveOp<T> implements Receive<T>, Iterator<unknown, T, unknown> {
     this.#flags |= 8;
   }
 
+  // Each `yield*` starts the receive afresh, so a process can reuse one op for every
+  // plain receive.
   [Symbol.iterator](): Iterator<unknown, T, unknown> {
+    this.#flags &= 3;
+    this.done = false;
+    this.value = undefined;
     return this;
   }
 
   next(resumed?: unknown): IteratorResult<unknown, T> {
-    if ((this.#flags & 4) !== 0) return this.#finish(resumed);
+    if ((this.#flags & 4) !== 0) return this.finish(resumed);
     this.#flags |= 4;
     const message = this.receiver.beginReceive(this);
     if (message === NO_MESSAGE) return WAIT_RESULT;
-    return this.#finish(message);
+    return this.finish(message);
   }
 
-  #finish(message: unknown): IteratorResult<unknown, T> {
+  private finish(message: unknown): IteratorResult<unknown, T> {
     this.done = true;
     this.value = message as T;
     return this as IteratorReturnResult<T>;
