@@ -131,13 +131,21 @@ export class ProcessContext {
     ...args: [...M, ReceiveOptions & { readonly after: number }]
   ): Receive<Matched<M[number]> | Timeout>;
   receive<M extends Matcher[]>(...args: [...M, ReceiveOptions]): Receive<Matched<M[number]>>;
-  receive(...args: unknown[]): Receive<unknown> {
+  receive(): Receive<unknown> {
     const process = this.live();
+    // `arguments`, not a rest parameter: the plain receive() of every loop then
+    // allocates nothing here.
+    const count = arguments.length;
+    if (count === 0) {
+      if (process.generatorDriven) return process.receiveForGenerator(null, Infinity, undefined);
+      return process.receiveForPromise(null, Infinity, undefined) as unknown as Receive<unknown>;
+    }
+    // eslint-disable-next-line prefer-rest-params
+    const args: unknown[] = Array.prototype.slice.call(arguments);
     let matchers: Matcher[] | null = null;
     let after = Infinity;
     let since: Ref | undefined;
-    const count = args.length;
-    if (count > 0) {
+    {
       const last = args[count - 1];
       if (typeof last === 'function') {
         matchers = args as Matcher[];
