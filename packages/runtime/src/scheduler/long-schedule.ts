@@ -5,10 +5,14 @@
 // reports slices it saw stuck, after the thread is free again.
 import { Worker } from 'node:worker_threads';
 
-/** What the scheduler calls around each slice: two stores, no clock read. */
+/**
+ * What the scheduler calls: `enter` as each slice starts (a few stores, no clock read),
+ * `idle` when its loop hands the thread back. A slice ends when the next one enters or
+ * the loop goes idle, so nothing is written as each slice ends.
+ */
 export interface SliceWatch {
   enter(id: number, serial: number): void;
-  leave(): void;
+  idle(): void;
 }
 
 /** A slice observed holding the thread for at least `durationMs`. */
@@ -18,15 +22,20 @@ export interface LongSlice {
   readonly durationMs: number;
 }
 
-const SEQ = 0; // odd while a slice runs
+const SEQ = 0; // odd while a slice runs, a new odd value per slice; even while idle
 const ID = 1;
 const OWNER = 2;
 const SELF_TIMED_SEQ = 3; // a slice the main thread times itself (before the watchdog is online)
 const SERIAL = 4;
+const ONLINE = 5; // set by the watchdog thread as it starts
+const SLOT_COUNT = 6;
 const SAMPLE_MS = 5;
 
 // One watchdog thread serves every runtime of this Node thread: only one slice can be on
 // the thread at a time, so one slot describes it; OWNER says which runtime it belongs to.
+// The slice sequence number (see SEQ); shared by every runtime of this thread, as the slot is.
+let sequence = 0;
+
 let shared:
   | {
       slots: Int32Array;
@@ -39,18 +48,14 @@ let shared:
 
 function watchdog(): NonNullable<typeof shared> {
   if (shared !== undefined) return shared;
-  const buffer = new SharedArrayBuffer(6 * Int32Array.BYTES_PER_ELEMENT);
+  const buffer = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
   const worker = new Worker(new URL('../../worker/long-schedule-worker.mjs', import.meta.url), {
     workerData: { buffer, sampleMs: SAMPLE_MS },
     // Plain JavaScript: must not inherit a TypeScript loader's flags.
     execArgv: [],
   });
   const owners = new Map<number, (slice: LongSlice) => void>();
-  worker.on('message', (report: { online?: true; owner: number; id: number; serial: number; durationMs: number }) => {
-    if (report.online === true) {
-      if (shared !== undefined) shared.online = true;
-      return;
-    }
+  worker.on('message', (report: { owner: number; id: number; serial: number; durationMs: number }) => {
     owners.get(report.owner)?.({ id: report.id, serial: report.serial, durationMs: report.durationMs });
   });
   worker.on('error', () => {
@@ -61,7 +66,7 @@ function watchdog(): NonNullable<typeof shared> {
   // and the monitor must never keep Node alive by itself.
   worker.unref();
   shared = {
-    slots: new Int32Array(buffer, 0, 6),
+    slots: new Int32Array(buffer, 0, SLOT_COUNT),
     online: false,
     worker,
     owners,
@@ -77,31 +82,43 @@ export function watchSlices(thresholdMs: number, report: (slice: LongSlice) => v
   const slots = dog.slots;
   // While the watchdog thread starts (tens of ms), the main thread times slices itself.
   let selfTimedStart = -1;
+  let selfTimedId = 0;
+  let selfTimedSerial = 0;
   dog.owners.set(owner, (slice) => {
     if (slice.durationMs >= thresholdMs) report(slice);
   });
+  const endSelfTimed = (): void => {
+    const durationMs = Math.round(performance.now() - selfTimedStart);
+    selfTimedStart = -1;
+    if (durationMs >= thresholdMs) {
+      const slice = { id: selfTimedId, serial: selfTimedSerial, durationMs };
+      // Reported from a macrotask, like the watchdog's reports, never inside the scheduler loop.
+      setImmediate(() => report(slice));
+    }
+  };
   return {
     enter(id: number, serial: number): void {
+      if (selfTimedStart >= 0) endSelfTimed();
       slots[ID] = id;
       slots[SERIAL] = serial;
       slots[OWNER] = owner;
-      const seq = (slots[SEQ]! + 1) | 1;
+      // The sequence lives in a module variable: reading it back from shared memory costs more.
+      sequence = (sequence + 2) | 1;
+      // The watchdog says it is online in shared memory, not by a message: a busy main
+      // thread would read a message only at its next event-loop turn, timing every slice
+      // itself until then.
+      if (!dog.online) dog.online = slots[ONLINE] !== 0;
       if (!dog.online) {
         selfTimedStart = performance.now();
-        slots[SELF_TIMED_SEQ] = seq;
+        selfTimedId = id;
+        selfTimedSerial = serial;
+        slots[SELF_TIMED_SEQ] = sequence;
       }
-      slots[SEQ] = seq;
+      slots[SEQ] = sequence;
     },
-    leave(): void {
-      slots[SEQ] = (slots[SEQ]! + 1) & ~1;
-      if (selfTimedStart < 0) return;
-      const durationMs = Math.round(performance.now() - selfTimedStart);
-      selfTimedStart = -1;
-      if (durationMs >= thresholdMs) {
-        const slice = { id: slots[ID]!, serial: slots[SERIAL]!, durationMs };
-        // Reported from a macrotask, like the watchdog's reports, never inside the scheduler loop.
-        setImmediate(() => report(slice));
-      }
+    idle(): void {
+      if ((sequence & 1) === 1) slots[SEQ] = ++sequence;
+      if (selfTimedStart >= 0) endSelfTimed();
     },
     close(): void {
       dog.owners.delete(owner);

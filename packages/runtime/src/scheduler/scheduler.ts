@@ -125,7 +125,6 @@ export class Scheduler {
         this.#current = item;
         if (watch !== undefined) watch.enter(item.id, item.serial);
         this.#turnReductions += item.run(options.reductionsPerSlice);
-        if (watch !== undefined) watch.leave();
         this.#current = undefined;
         if (this.#turnReductions >= options.reductionsPerTurn) break;
         if (++slices % SLICES_PER_TIME_CHECK === 0 && performance.now() - this.#turnStart >= options.maxBusyMs) {
@@ -134,10 +133,8 @@ export class Scheduler {
         }
       }
     } finally {
-      if (this.#current !== undefined) {
-        if (watch !== undefined) watch.leave();
-        this.#current = undefined;
-      }
+      if (watch !== undefined) watch.idle();
+      this.#current = undefined;
       this.#running = false;
     }
     this.#continue();
