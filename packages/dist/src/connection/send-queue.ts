@@ -75,6 +75,8 @@ const SLAB_SEQS = 0x2000;
 const EAGER_FLUSH_BYTES = 64 * 1024;
 // Most rounds of writing one flush makes (see #flush).
 const FLUSH_ROUNDS = 8;
+// Microtask flushes go through a resolved native promise (cheaper than queueMicrotask).
+const RESOLVED = Promise.resolve();
 
 /**
  * Frames waiting for one socket, in two lanes:
@@ -92,11 +94,13 @@ const FLUSH_ROUNDS = 8;
  *
  * Frames are encoded once, when queued: a message with a compact, simple encoding straight
  * into a slab (no buffer or object of its own), anything else into a buffer of its own.
- * Writes are batched: one flush per event-loop turn (or as soon as 64 KiB are queued, so
- * a sender that does not yield still streams), where consecutive slab frames go out as
- * one view, other small frames are copied into a batch buffer, and big payloads are
- * written from their own memory (a fragment is a small header and views of the payload),
- * all handed to the socket in one corked write (a writev). The socket's own buffer is
+ * Writes are batched: one flush in a microtask once the code running now is done (all
+ * processes of a scheduler run share it, and a reply leaves in the event-loop turn of the
+ * message that caused it), or as soon as 64 KiB are queued, so a sender that does not
+ * yield still streams; what a flush leaves behind waits for the next turn. In a flush,
+ * consecutive slab frames go out as one view, other small frames are copied into a batch
+ * buffer, and big payloads are written from their own memory (a fragment is a small header
+ * and views of the payload), all handed to the socket in one corked write (a writev). The socket's own buffer is
  * never filled past ~4 fragments of data, so a tick waits behind at most that much; while
  * the socket takes everything at once, a flush goes on for a few more such rounds.
  * Frames queued before {@link attach} wait for the socket (a connection being set up).
@@ -138,13 +142,20 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   #unflushed = 0;
   #socket: Duplex | undefined;
   #waitingDrain = false;
-  #scheduled: NodeJS.Immediate | undefined;
+  // A flush is pending: in a microtask (#flushSoon) or on the next event-loop turn (#immediate).
+  #scheduled = false;
+  #immediate: NodeJS.Immediate | undefined;
+  // Bumped by #unschedule: a pending microtask flush of an older epoch does nothing.
+  #epoch = 0;
   readonly #batch = new Batch();
-  readonly #flushNow = () => this.#flush();
+  readonly #flushNow = () => {
+    this.#immediate = undefined;
+    this.#flush();
+  };
   readonly #onDrain = () => {
     this.#waitingDrain = false;
     // The socket took everything: refill it now rather than a turn later.
-    if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
+    this.#unschedule();
     this.#flush();
   };
 
@@ -252,11 +263,11 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     }
     this.#unflushed += length;
     if (this.#unflushed >= EAGER_FLUSH_BYTES && this.#socket !== undefined && !this.#waitingDrain) {
-      if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
+      this.#unschedule();
       // Inside a sender's send: 'drain' waits for the flush of the next turn.
       this.#flush(false);
-      if (this.#scheduled === undefined && this.#busy) this.#scheduled = setImmediate(this.#flushNow);
-    } else if (this.#scheduled === undefined) this.#schedule();
+      if (!this.#scheduled && this.#busy) this.#flushNextTurn();
+    } else if (!this.#scheduled) this.#schedule(true);
   }
 
   // The slab holding slab frame `item` (the FIFO's front slab frame); the frame is
@@ -279,15 +290,14 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     if (this.#closed || this.#socket !== undefined) return;
     this.#socket = socket;
     socket.on('drain', this.#onDrain);
-    this.#schedule();
+    this.#schedule(true);
   }
 
   /** Drops everything queued and refuses further frames; a busy queue emits `drain`. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
-    this.#scheduled = undefined;
+    this.#unschedule();
     this.#socket?.off('drain', this.#onDrain);
     this.#control = [];
     this.#senders = [];
@@ -310,14 +320,37 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     return this.#head < this.#items.length || this.#ready.length > 0 || this.#active.length > 0;
   }
 
-  #schedule(): void {
-    if (this.#socket === undefined || this.#scheduled !== undefined || this.#closed) return;
+  // Frames just queued are flushed in a microtask: after the processes running now (the
+  // scheduler runs them all in one microtask, so their frames still share one write) and
+  // before Node polls again, so a reply leaves in the same event-loop turn as the message
+  // that caused it. A flush that leaves data behind continues on the next turn instead
+  // (`soon` false), so a big payload never keeps the event loop from reading.
+  #schedule(soon: boolean): void {
+    if (this.#socket === undefined || this.#scheduled || this.#closed) return;
     if (this.#control.length === 0 && (!this.#dataQueued || this.#waitingDrain)) return;
-    this.#scheduled = setImmediate(this.#flushNow);
+    if (!soon) return this.#flushNextTurn();
+    this.#scheduled = true;
+    const epoch = this.#epoch;
+    void RESOLVED.then(() => {
+      if (epoch === this.#epoch) this.#flush();
+    });
+  }
+
+  #flushNextTurn(): void {
+    this.#scheduled = true;
+    this.#immediate = setImmediate(this.#flushNow);
+  }
+
+  #unschedule(): void {
+    if (!this.#scheduled) return;
+    this.#scheduled = false;
+    this.#epoch++;
+    if (this.#immediate !== undefined) clearImmediate(this.#immediate);
+    this.#immediate = undefined;
   }
 
   #flush(emitDrain = true): void {
-    this.#scheduled = undefined;
+    this.#unschedule();
     const socket = this.#socket;
     if (socket === undefined || this.#closed || socket.destroyed) return;
     this.#unflushed = 0;
@@ -343,7 +376,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     if (this.#dataQueued) {
       // writableLength >= limit >= the socket's high-water mark: a write returned false, so 'drain' comes.
       if (socket.writableLength >= limit) this.#waitingDrain = true;
-      else this.#schedule();
+      else this.#schedule(false);
     }
     if (emitDrain && this.#busy && this.#pressure <= this.highWaterMark / 2) {
       this.#busy = false;

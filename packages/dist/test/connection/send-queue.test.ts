@@ -79,6 +79,29 @@ describe('SendQueue', () => {
     expect(written.indexOf('send 2 s2')).toBeLessThan(lastFragment);
   });
 
+  it('writes what running code queued in one write before the event loop turns again', async () => {
+    const { queue, socket, codec, pid, local } = setup();
+    queue.attach(socket.asDuplex());
+    queue.push({ t: 'send', from: local(1), to: pid(9), message: 'a' }, 'p1', false);
+    queue.push({ t: 'send', from: local(2), to: pid(9), message: 'b' }, 'p2', false);
+    expect(socket.chunks).toHaveLength(0);
+    await Promise.resolve();
+    expect(socket.chunks).toHaveLength(1);
+    expect(labels(socket.frames(codec))).toEqual(['send 1 a', 'send 2 b']);
+  });
+
+  it('leaves the rest of a big payload to later event-loop turns, never to a chain of microtasks', async () => {
+    const { queue, socket, pid, local } = setup({ highWaterMark: 1024 * 1024 });
+    queue.attach(socket.asDuplex());
+    queue.push({ t: 'send', from: local(1), to: pid(9), message: Buffer.alloc(800 * FRAGMENT) }, 'p1', false);
+    for (let i = 0; i < 100; i++) await Promise.resolve();
+    const inMicrotasks = queue.bytesWritten;
+    expect(inMicrotasks).toBeGreaterThan(0);
+    expect(inMicrotasks).toBeLessThan(400 * FRAGMENT);
+    await turns(50);
+    expect(queue.queuedBytes).toBe(0);
+  });
+
   it('keeps the socket buffer short while the peer does not read, so a tick waits behind little', async () => {
     const { queue, socket, codec, pid, local } = setup({ highWaterMark: 1024 * 1024 });
     socket.stalled = true;
