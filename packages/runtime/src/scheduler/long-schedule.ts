@@ -35,6 +35,8 @@ const SAMPLE_MS = 5;
 // the thread at a time, so one slot describes it; OWNER says which runtime it belongs to.
 // The slice sequence number (see SEQ); shared by every runtime of this thread, as the slot is.
 let sequence = 0;
+// The OWNER last written: most threads have one runtime, whose slices need not rewrite it.
+let slotOwner = 0;
 
 let shared:
   | {
@@ -101,7 +103,7 @@ export function watchSlices(thresholdMs: number, report: (slice: LongSlice) => v
       if (selfTimedStart >= 0) endSelfTimed();
       slots[ID] = id;
       slots[SERIAL] = serial;
-      slots[OWNER] = owner;
+      if (slotOwner !== owner) slots[OWNER] = slotOwner = owner;
       // The sequence lives in a module variable: reading it back from shared memory costs more.
       sequence = (sequence + 2) | 1;
       // The watchdog says it is online in shared memory, not by a message: a busy main
