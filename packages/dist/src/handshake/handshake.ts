@@ -9,6 +9,9 @@
 //   hs_challenge_reply {challenge B, HMAC(A)} ─▶
 //                                            ◀─ hs_challenge_ack {HMAC(B)}
 //
+// Each HMAC (challenge.ts) also covers the prover's role and both names, so a proof
+// cannot be relayed to a connection between other nodes or reflected back.
+//
 // Either side may send hs_reject {code, reason} instead of its next frame, then closes.
 import type { Duplex } from 'node:stream';
 import type { HandshakeError } from '../errors.js';
@@ -160,9 +163,10 @@ export async function dialHandshake(socket: Duplex, options: DialHandshakeOption
     }
     channel.peerName = hello.name;
     const ours = newChallenge();
-    channel.send({ t: 'hs_challenge_reply', challenge: ours, digest: digest(own.cookie, hello.challenge) });
+    const names = { dialer: own.name, acceptor: hello.name };
+    channel.send({ t: 'hs_challenge_reply', challenge: ours, digest: digest(own.cookie, hello.challenge, { prover: 'dialer', ...names }) });
     const ack = await channel.receive('hs_challenge_ack');
-    if (!verifyDigest(own.cookie, ours, ack.digest)) {
+    if (!verifyDigest(own.cookie, ours, ack.digest, { prover: 'acceptor', ...names })) {
       throw channel.reject('bad_cookie', "the peer's challenge ack does not match our cookie");
     }
     const buffered = channel.complete();
@@ -218,10 +222,11 @@ export async function acceptHandshake(socket: Duplex, options: AcceptHandshakeOp
       challenge: ours,
     });
     const reply = await channel.receive('hs_challenge_reply');
-    if (!verifyDigest(own.cookie, ours, reply.digest)) {
+    const names = { dialer: hello.name, acceptor: own.name };
+    if (!verifyDigest(own.cookie, ours, reply.digest, { prover: 'dialer', ...names })) {
       throw channel.reject('bad_cookie', "the challenge reply does not match our cookie");
     }
-    channel.send({ t: 'hs_challenge_ack', digest: digest(own.cookie, reply.challenge) });
+    channel.send({ t: 'hs_challenge_ack', digest: digest(own.cookie, reply.challenge, { prover: 'acceptor', ...names }) });
     const buffered = channel.complete();
     return {
       peerName: hello.name,

@@ -6,7 +6,7 @@ import { ProtocolError } from '../errors.js';
  * The version of this wire protocol. Exchanged in the handshake; peers with different
  * versions refuse each other. Bump it for any change to a frame's meaning or shape.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Bytes in a handshake challenge. */
 export const CHALLENGE_BYTES = 32;

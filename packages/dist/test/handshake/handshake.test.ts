@@ -121,11 +121,11 @@ describe('handshake', () => {
     );
     const reply = (await peer.receive()) as ChallengeReplyFrame;
     expect(reply.t).toBe('hs_challenge_reply');
-    expect(reply.digest.equals(digest(COOKIE, ours))).toBe(true);
+    expect(reply.digest.equals(digest(COOKIE, ours, { prover: 'dialer', dialer: 'a@127.0.0.1', acceptor: 'b@127.0.0.1' }))).toBe(true);
     const tick = encodeFramed(peer.codec, { t: 'tick' });
     const partial = encodeFramed(peer.codec, { t: 'peers', nodes: ['x'] }).subarray(0, 6);
     // The ack, a whole tick and the start of another frame, all in one write.
-    a.write(Buffer.concat([encodeFramed(peer.codec, { t: 'hs_challenge_ack', digest: digest(COOKIE, reply.challenge) }), tick, partial]));
+    a.write(Buffer.concat([encodeFramed(peer.codec, { t: 'hs_challenge_ack', digest: digest(COOKIE, reply.challenge, { prover: 'acceptor', dialer: 'a@127.0.0.1', acceptor: 'b@127.0.0.1' }) }), tick, partial]));
     const result = await dialing;
     expect(result.buffered.equals(Buffer.concat([tick, partial]))).toBe(true);
   });
@@ -179,6 +179,23 @@ describe('handshake', () => {
     await handshakeError(dialing, 'bad_cookie');
     expect(await peer.receive()).toMatchObject({ t: 'hs_reject', code: 'bad_cookie' });
     expect(await peer.receive()).toBe('closed');
+  });
+
+  it('refuses a proof the right cookie made for a connection between other names (a relayed proof)', async () => {
+    const [d, a] = pair();
+    const peer = new ScriptedPeer(d);
+    const { options, lines } = acceptOptions();
+    const accepting = acceptHandshake(a, options);
+    peer.send({ t: 'hs_name', version: PROTOCOL_VERSION, name: 'a@127.0.0.1', flags: { hidden: false }, creation: 1 });
+    expect(await peer.receive()).toMatchObject({ t: 'hs_status', status: 'ok' });
+    const hello = (await peer.receive()) as { t: string; challenge: Buffer };
+    expect(hello.t).toBe('hs_challenge');
+    // What a node that knows the cookie answers when it dials c, not b.
+    const relayed = digest(COOKIE, hello.challenge, { prover: 'dialer', dialer: 'a@127.0.0.1', acceptor: 'c@127.0.0.1' });
+    peer.send({ t: 'hs_challenge_reply', challenge: newChallenge(), digest: relayed });
+    await handshakeError(accepting, 'bad_cookie');
+    expect(await peer.receive()).toMatchObject({ t: 'hs_reject', code: 'bad_cookie' });
+    expect(lines).toHaveLength(1);
   });
 
   it('refuses a dialer of another protocol version, with the reason, on both sides', async () => {
