@@ -3,6 +3,7 @@
 import { BadArgError, isDownMessage, ProcessContext, TIMEOUT, type Receive, type Ref } from '@troupe/runtime';
 import { CallExitError, CallTimeoutError } from '../errors.js';
 import { afterServerTurn, guardAwait, perform, wait, type Caller, type Operation, type Steps } from '../proc/operation.js';
+import { castEnvelope } from './cast-envelope.js';
 import { isReplyFor, type From, type ReplyMessage } from './from.js';
 import { checkServerRef, isSelf, type ServerRef, type TypedServerRef } from './server-ref.js';
 
@@ -69,7 +70,7 @@ export function callAs<C extends Caller, Reply>(fn: string, caller: C, server: S
 export function cast<Request = unknown>(caller: Caller, server: TypedServerRef<unknown, Request, unknown>, request: NoInfer<Request>): void {
   checkServerRef('cast', server);
   try {
-    caller.send(server, { kind: '$gen_cast', request } satisfies CastMessage);
+    caller.send(server, castEnvelope(request));
   } catch (error) {
     if (!(error instanceof BadArgError)) throw error;
   }
