@@ -71,8 +71,13 @@ export function callInPromise(self: ProcessContext, server: ServerRef, request: 
   } catch (error) {
     return Promise.reject(error);
   }
-  return afterServerTurn().then(() => {
-    const answer = self.receive(answerMatcher(tag), { after: timeoutMs, since: tag }) as Receive<unknown> as PromiseLike<unknown>;
-    return Promise.resolve(answer).then((value) => readAnswer(self, server, tag, value, timeoutMs));
-  });
+  return awaitAnswer(self, server, tag, timeoutMs);
+}
+
+// Awaits rather than chaining thens: a then callback that returns the receive's promise
+// costs two more microtask turns per call than awaiting it.
+async function awaitAnswer(self: ProcessContext, server: ServerRef, tag: Ref, timeoutMs: number): Promise<unknown> {
+  await afterServerTurn();
+  const answer: unknown = await (self.receive(answerMatcher(tag), { after: timeoutMs, since: tag }) as Receive<unknown> as PromiseLike<unknown>);
+  return readAnswer(self, server, tag, answer, timeoutMs);
 }
