@@ -2,7 +2,8 @@
 // The gen_event API: start a manager, add/delete/swap handlers, notify, syncNotify, call, whichHandlers, stop.
 import { ProcessContext, type ExitReason, type Pid } from '@troupe/runtime';
 import { checkServerRef, type ServerRef } from '../gen/server-ref.js';
-import { callAs, checkTimeout, DEFAULT_CALL_TIMEOUT_MS, requestSteps } from '../gen/call.js';
+import { callAs, checkTimeout, DEFAULT_CALL_TIMEOUT_MS } from '../gen/call.js';
+import { requestSteps } from '../gen/request.js';
 import type { From } from '../gen/from.js';
 import { stop } from '../gen/stop.js';
 import { perform, type Caller, type Operation } from '../proc/operation.js';

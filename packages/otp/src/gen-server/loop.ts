@@ -77,8 +77,8 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
     // The hot path: a call or cast while running with no idle timeout in force. Neither can
     // be a system message, the parent's EXIT or an idle timeout, so the checks below are moot.
     if (this.#idle === undefined && !this.#system.suspended) {
-      if (isCallMessage(message)) return this.#invoke(self, 'handleCall', message.request, message.from);
-      if (isCastMessage(message)) return this.#invoke(self, 'handleCast', message.request, undefined);
+      if (isCastMessage(message)) return this.#handleCast(self, message.request);
+      if (isCallMessage(message)) return this.#handleCall(self, message.request, message.from);
     }
     if (message instanceof IdleTimeout) {
       if (this.#idle?.token !== message) return;
@@ -113,6 +113,31 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
     return this.#invoke(self, 'handleInfo', message, undefined);
   }
 
+  // #invoke for a cast, without its generic steps (a keyed callback lookup, the idle-timeout
+  // and handleInfo checks): this runs once per queued cast.
+  #handleCast(self: ProcessContext, request: unknown): Later<void> {
+    const module = this.#module;
+    let value: unknown;
+    try {
+      value = required(module.handleCast, 'handleCast').call(module, request, this.#state, self);
+    } catch (error) {
+      return this.#crashed(self, error);
+    }
+    return this.#settled(self, 'handleCast', value, undefined);
+  }
+
+  // #invoke for a call, likewise.
+  #handleCall(self: ProcessContext, request: unknown, from: From): Later<void> {
+    const module = this.#module;
+    let value: unknown;
+    try {
+      value = required(module.handleCall, 'handleCall').call(module, request, from, this.#state, self);
+    } catch (error) {
+      return this.#crashed(self, error);
+    }
+    return this.#settled(self, 'handleCall', value, from);
+  }
+
   /** Calls one callback (`argument` is the request, message or continue argument) and applies its result. */
   #invoke(self: ProcessContext, callback: Exclude<CallbackName, 'init'>, argument: unknown, from: From | undefined): Later<void> {
     const module = this.#module;
@@ -125,7 +150,6 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
       });
       return;
     }
-    // The hot path: no closure is made unless the callback returns a promise.
     let value: unknown;
     try {
       const fn = required(module[callback], callback);
@@ -136,6 +160,11 @@ export class ServerLoop implements HandlerBody<ProcessContext> {
     } catch (error) {
       return this.#crashed(self, error);
     }
+    return this.#settled(self, callback, value, from);
+  }
+
+  /** Applies what a callback returned: now, or once the promise it returned settles. No closure unless it is one. */
+  #settled(self: ProcessContext, callback: Exclude<CallbackName, 'init'>, value: unknown, from: From | undefined): Later<void> {
     if (!isThenable(value)) return this.#apply(self, callback, value, from);
     return Promise.resolve(value).then(
       (resolved) => this.#apply(self, callback, resolved, from),

@@ -1,10 +1,12 @@
-// The call protocol (gen:call): monitor-as-alias, request, wait for the tagged reply or
-// DOWN; a timeout drops the alias so a late reply never reaches the caller. And cast.
-import { BadArgError, isDownMessage, ProcessContext, TIMEOUT, type Receive, type Ref } from '@troupe/runtime';
-import { CallExitError, CallTimeoutError } from '../errors.js';
-import { afterServerTurn, guardAwait, perform, wait, type Caller, type Operation, type Steps } from '../proc/operation.js';
-import { isReplyFor, type From, type ReplyMessage } from './from.js';
-import { checkServerRef, isSelf, type ServerRef, type TypedServerRef } from './server-ref.js';
+// gen_server's call and cast API (gen:call, gen_server:cast), their messages, and the
+// timeout check; the request/reply protocol itself is in request.ts.
+import { BadArgError, ProcessContext } from '@troupe/runtime';
+import { perform, type Caller, type Operation } from '../proc/operation.js';
+import { callInGenerator, callInPromise } from './call-in-process.js';
+import { castEnvelope } from './cast-envelope.js';
+import type { From } from './from.js';
+import { requestSteps } from './request.js';
+import { checkServerRef, type ServerRef, type TypedServerRef } from './server-ref.js';
 
 /** The default call timeout, as in OTP: 5000 ms. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5000;
@@ -54,7 +56,7 @@ export function call<C extends Caller, Request = unknown, Reply = unknown>(
 export function callAs<C extends Caller, Reply>(fn: string, caller: C, server: ServerRef, request: unknown, timeoutMs: number): Operation<C, Reply> {
   checkServerRef(fn, server);
   checkTimeout(fn, timeoutMs);
-  // A process runs the protocol itself, without the generic Steps driver: calls are the hot path.
+  // A process runs the protocol's pieces itself, without the generic Steps driver: calls are the hot path.
   if (caller instanceof ProcessContext) {
     const operation = caller.mode === 'generator' ? callInGenerator(caller, server, request, timeoutMs) : callInPromise(caller, server, request, timeoutMs);
     return operation as Operation<C, Reply>;
@@ -69,83 +71,10 @@ export function callAs<C extends Caller, Reply>(fn: string, caller: C, server: S
 export function cast<Request = unknown>(caller: Caller, server: TypedServerRef<unknown, Request, unknown>, request: NoInfer<Request>): void {
   checkServerRef('cast', server);
   try {
-    caller.send(server, { kind: '$gen_cast', request } satisfies CastMessage);
+    caller.send(server, castEnvelope(request));
   } catch (error) {
     if (!(error instanceof BadArgError)) throw error;
   }
-}
-
-/**
- * The request/reply protocol every behaviour shares (calls, system requests, gen_event
- * requests), as Steps for any caller: {@link openRequest}, send, wait for the answer,
- * {@link readAnswer}. Process callers of `call` run the same pieces directly.
- */
-export function* requestSteps(
-  self: ProcessContext,
-  server: ServerRef,
-  message: (from: From) => unknown,
-  timeoutMs: number,
-): Steps<unknown> {
-  const tag = openRequest(self, server);
-  sendRequest(self, server, message({ pid: self.pid, tag }));
-  const answer = yield wait(tag, answerMatcher(tag), timeoutMs);
-  return readAnswer(self, server, tag, answer, timeoutMs);
-}
-
-// The monitor ref doubles as the alias the reply is sent to and marks the mailbox, so the
-// wait never scans messages that were queued before it.
-function openRequest(self: ProcessContext, server: ServerRef): Ref {
-  if (isSelf(self, server)) throw new CallExitError(server, 'calling_self');
-  return self.monitor(server, { alias: true });
-}
-
-function sendRequest(self: ProcessContext, server: ServerRef, message: unknown): void {
-  try {
-    self.send(server, message);
-  } catch (error) {
-    // An unregistered local name: the monitor has already queued a DOWN with noproc.
-    if (!(error instanceof BadArgError)) throw error;
-  }
-}
-
-function answerMatcher(tag: Ref): (message: unknown) => boolean {
-  return (message) => isReplyFor(message, tag) || isDownMessage(message, tag);
-}
-
-function readAnswer(self: ProcessContext, server: ServerRef, tag: Ref, answer: unknown, timeoutMs: number): unknown {
-  if (answer === TIMEOUT) {
-    // Ends the monitor and its alias: a reply sent from now on is dropped by the runtime.
-    self.demonitor(tag, { flush: true });
-    throw new CallTimeoutError(server, timeoutMs);
-  }
-  if (isDownMessage(answer)) throw new CallExitError(server, answer.reason);
-  self.demonitor(tag, { flush: true });
-  return (answer as ReplyMessage).reply;
-}
-
-// As requestSteps run by a generator body: the request goes out when the caller yield*s.
-function* callInGenerator(self: ProcessContext, server: ServerRef, request: unknown, timeoutMs: number): Generator<unknown, unknown, unknown> {
-  const tag = openRequest(self, server);
-  sendRequest(self, server, { kind: '$gen_call', from: { pid: self.pid, tag }, request } satisfies CallMessage);
-  const answer: unknown = yield* self.receive(answerMatcher(tag), { after: timeoutMs, since: tag });
-  return readAnswer(self, server, tag, answer, timeoutMs);
-}
-guardAwait(callInGenerator);
-
-// As requestSteps run by an async body or callback: the request goes out now, so messages
-// keep the order the caller wrote them in even when it does not await at once.
-function callInPromise(self: ProcessContext, server: ServerRef, request: unknown, timeoutMs: number): Promise<unknown> {
-  let tag: Ref;
-  try {
-    tag = openRequest(self, server);
-    sendRequest(self, server, { kind: '$gen_call', from: { pid: self.pid, tag }, request } satisfies CallMessage);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return afterServerTurn().then(() => {
-    const answer = self.receive(answerMatcher(tag), { after: timeoutMs, since: tag }) as Receive<unknown> as PromiseLike<unknown>;
-    return Promise.resolve(answer).then((value) => readAnswer(self, server, tag, value, timeoutMs));
-  });
 }
 
 /** Throws a TypeError unless `timeoutMs` is a non-negative number or Infinity. */

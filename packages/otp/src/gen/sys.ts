@@ -3,7 +3,8 @@ import type { ProcessContext } from '@troupe/runtime';
 import { SystemCallbackError } from '../errors.js';
 import { perform, type Caller, type Operation, type Steps } from '../proc/operation.js';
 import type { SystemFailure, SystemRequest, SystemStatus } from '../proc/system-messages.js';
-import { checkTimeout, DEFAULT_CALL_TIMEOUT_MS, requestSteps } from './call.js';
+import { checkTimeout, DEFAULT_CALL_TIMEOUT_MS } from './call.js';
+import { requestSteps } from './request.js';
 import { checkServerRef, type ServerRef } from './server-ref.js';
 
 function system<C extends Caller, T>(caller: C, fn: string, server: ServerRef, request: SystemRequest, timeoutMs: number): Operation<C, T> {

@@ -55,7 +55,7 @@ export function runInProcess<T>(self: ProcessContext, steps: Steps<T>): Receive<
  * `yield*`: awaiting a generator-mode operation would silently yield the generator itself.
  * The guard sits on the prototype its generator objects inherit from, so it costs nothing per call.
  */
-export function guardAwait(generatorFunction: (...args: never[]) => Generator<unknown, unknown, unknown>): void {
+export function guardAwait(generatorFunction: { readonly prototype: object }): void {
   Object.defineProperty(generatorFunction.prototype, 'then', { value: awaitedInGenerator });
 }
 

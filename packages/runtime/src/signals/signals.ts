@@ -1,7 +1,7 @@
 // Signals: links, monitors and exit signals between processes, with Erlang's rules.
 // Every signal between a pair of local processes is applied synchronously, in the order
 // it was sent, so signals and messages from one process to another stay ordered.
-import { monitorKey, type Process } from '../process/process.js';
+import { monitorKey, type MonitorEntry, type Process } from '../process/process.js';
 import type { Pid } from '../terms/pid.js';
 import type { Ref } from '../terms/ref.js';
 import type { ExitReason } from '../terms/exit-reason.js';
@@ -126,12 +126,9 @@ export class Signals {
       this.#down(self, ref, reported, 'noproc');
       return ref;
     }
-    (self.extra().monitors ??= new Map()).set(key, { ref, target: watched.pid, alias });
-    (watched.extra().monitoredBy ??= new Map()).set(key, {
-      ref,
-      watcher: self.pid,
-      by: name !== undefined ? name : watched.pid,
-    });
+    const entry = new LocalMonitor(ref, watched.pid, alias, self.pid, name !== undefined ? name : watched.pid, watched);
+    (self.extra().monitors ??= new Map()).set(key, entry);
+    (watched.extra().monitoredBy ??= new Map()).set(key, entry);
     return ref;
   }
 
@@ -143,7 +140,9 @@ export class Signals {
       self.extras!.monitors!.delete(key);
       if (entry.alias) this.#host.setAlias(ref.id, undefined);
       const target = entry.target;
-      if (typeof target === 'object' && 'id' in target && target.isLocal) {
+      if (entry instanceof LocalMonitor) {
+        entry.watched.extras?.monitoredBy?.delete(key);
+      } else if (typeof target === 'object' && 'id' in target && target.isLocal) {
         this.#host.lookup(target)?.extras?.monitoredBy?.delete(key);
       } else {
         this.#host.remote?.demonitor(self.pid, target as Pid | RemoteName, ref);
@@ -292,6 +291,23 @@ export class Signals {
   #down(watcher: Process, ref: Ref, target: Pid | RemoteName, reason: ExitReason): void {
     watcher.deliver(downMessage(ref, target, reason));
   }
+}
+
+/**
+ * A monitor between two local processes: one record is both the watcher's entry (in its
+ * `monitors`) and the watched process's (in its `monitoredBy`), and it holds the watched
+ * process, so a demonitor (one per gen_server call) makes no lookup and a monitor allocates
+ * one entry. Invariant: while the watcher holds it, `watched` is alive.
+ */
+class LocalMonitor implements MonitorEntry {
+  constructor(
+    readonly ref: Ref,
+    readonly target: Pid,
+    public alias: boolean,
+    readonly watcher: Pid,
+    readonly by: Pid | string,
+    readonly watched: Process,
+  ) {}
 }
 
 function addLink(process: Process, to: Pid): void {
