@@ -1,6 +1,7 @@
 // Process: one process record and the drivers that run its body (generator, async or
 // message handler) one slice at a time.
 import { Mailbox } from './mailbox.js';
+import type { CompactMap } from './compact-map.js';
 import {
   NO_MESSAGE,
   RESCHEDULE,
@@ -76,11 +77,11 @@ export class ProcessExtras {
   /** Linked pids by key. */
   links: Map<string, Pid> | undefined = undefined;
   /** Monitors this process holds, by {@link monitorKey} of their ref. */
-  monitors: Map<number | string, MonitorEntry> | undefined = undefined;
+  monitors: CompactMap<number | string, MonitorEntry> | undefined = undefined;
   /** Ids of the aliases this process made with `alias()` (a monitor's alias lives in its entry). */
   aliases: Set<number> | undefined = undefined;
   /** Monitors on this process, by {@link monitorKey} of their ref → the watcher. */
-  monitoredBy: Map<number | string, { readonly ref: Ref; readonly watcher: Pid; readonly by: Pid | string }> | undefined =
+  monitoredBy: CompactMap<number | string, { readonly ref: Ref; readonly watcher: Pid; readonly by: Pid | string }> | undefined =
     undefined;
   overflow: OverflowPolicy = 'drop_newest';
   /** Messages beyond this many are refused per `overflow`; 0 = unbounded. */

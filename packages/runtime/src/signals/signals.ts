@@ -2,6 +2,7 @@
 // Every signal between a pair of local processes is applied synchronously, in the order
 // it was sent, so signals and messages from one process to another stay ordered.
 import { monitorKey, type MonitorEntry, type Process } from '../process/process.js';
+import { CompactMap } from '../process/compact-map.js';
 import type { Pid } from '../terms/pid.js';
 import type { Ref } from '../terms/ref.js';
 import type { ExitReason } from '../terms/exit-reason.js';
@@ -107,7 +108,7 @@ export class Signals {
     const remoteName = typeof target === 'object' && !('id' in target) ? target : undefined;
     if ((remoteName !== undefined && remoteName.node !== host.nodeName) || (isPidLike(target) && !target.isLocal)) {
       const remoteTarget = target as Pid | RemoteName;
-      self.extra().monitors ??= new Map();
+      self.extra().monitors ??= new CompactMap();
       const remote = host.remote;
       if (remote === undefined) {
         if (alias) host.setAlias(key, undefined);
@@ -127,8 +128,8 @@ export class Signals {
       return ref;
     }
     const entry = new LocalMonitor(ref, watched.pid, alias, self.pid, name !== undefined ? name : watched.pid, watched);
-    (self.extra().monitors ??= new Map()).set(key, entry);
-    (watched.extra().monitoredBy ??= new Map()).set(key, entry);
+    (self.extra().monitors ??= new CompactMap()).set(key, entry);
+    (watched.extra().monitoredBy ??= new CompactMap()).set(key, entry);
     return ref;
   }
 
@@ -237,7 +238,7 @@ export class Signals {
       host.remote?.down(target, watcher, ref, 'noproc');
       return;
     }
-    (watched.extra().monitoredBy ??= new Map()).set(monitorKey(ref), { ref, watcher, by: target });
+    (watched.extra().monitoredBy ??= new CompactMap()).set(monitorKey(ref), { ref, watcher, by: target });
   }
 
   remoteDemonitor(target: Pid | string, ref: Ref): void {
@@ -250,7 +251,7 @@ export class Signals {
   adoptRemoteMonitor(watcher: Pid, target: Pid, ref: Ref): void {
     const process = this.#host.lookup(watcher);
     if (process === undefined) return;
-    (process.extra().monitors ??= new Map()).set(monitorKey(ref), { ref, target, node: target.node, alias: false });
+    (process.extra().monitors ??= new CompactMap()).set(monitorKey(ref), { ref, target, node: target.node, alias: false });
   }
 
   /** A DOWN for a local watcher's monitor of a remote process. */
@@ -270,10 +271,10 @@ export class Signals {
       const extras = process.extras;
       if (extras === undefined || !process.alive) continue;
       if (extras.monitoredBy !== undefined) {
-        for (const [key, entry] of extras.monitoredBy) if (entry.watcher.node === node) extras.monitoredBy.delete(key);
+        for (const [key, entry] of [...extras.monitoredBy]) if (entry.watcher.node === node) extras.monitoredBy.delete(key);
       }
       if (extras.monitors !== undefined) {
-        for (const [key, entry] of extras.monitors) {
+        for (const [key, entry] of [...extras.monitors]) {
           if (entry.node !== node) continue;
           extras.monitors.delete(key);
           if (entry.alias) this.#host.setAlias(entry.ref.id, undefined);
