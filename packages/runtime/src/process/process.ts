@@ -108,6 +108,9 @@ const NO_RECEIVER: Receiver = {
   beginReceive(): never {
     throw new Error('internal: the shared receive op has no receiver');
   },
+  startDeferredTimeout(): void {
+    // The shared op waits forever: it never has a timeout to start.
+  },
 };
 const ANY_MESSAGE_FOR_PROMISE = new ReceiveOp<unknown>(NO_RECEIVER, null, Infinity, undefined, RESUME_PROMISE);
 // What #ended receives when the body returned instead of throwing.
@@ -331,7 +334,29 @@ export class Process implements Runnable, Receiver {
   private wait(op: ReceiveOp<unknown>): void {
     this.waiting = op;
     this.status = WAITING;
-    if (op.timer === undefined && op.afterMs !== Infinity && op.afterMs > 0) {
+    if (op.afterMs !== Infinity && op.afterMs > 0) this.armTimeout(op);
+  }
+
+  /**
+   * Starts the `after` timer of the receive `op`. Inside the scheduler's loop the start
+   * is put off until the loop hands the thread back: most such waits (a call's reply)
+   * end within the loop, and then no timer is made at all. The wait still lasts at
+   * least `after` ms; a timer could not fire before the loop ends anyway.
+   */
+  private armTimeout(op: ReceiveOp<unknown>): void {
+    if (op.timer !== undefined || op.timeoutDeferred) return;
+    const scheduler = this.host.scheduler;
+    if (scheduler.running) {
+      op.deferTimeout();
+      scheduler.atLoopEnd(op);
+    } else {
+      op.timer = this.host.timers.start(op.afterMs, onReceiveTimeout, op);
+    }
+  }
+
+  /** The loop ended: starts the timer `op` put off, if this process still waits in it. */
+  startDeferredTimeout(op: ReceiveOp<unknown>): void {
+    if (this.waiting === op && op.timer === undefined && !op.timedOut) {
       op.timer = this.host.timers.start(op.afterMs, onReceiveTimeout, op);
     }
   }
@@ -348,7 +373,7 @@ export class Process implements Runnable, Receiver {
       mailbox.scan = mailbox.end;
     }
     if (op.timedOut || op.afterMs === 0) return TIMEOUT;
-    if (op.timer === undefined && op.afterMs !== Infinity) op.timer = this.host.timers.start(op.afterMs, onReceiveTimeout, op);
+    if (op.afterMs !== Infinity) this.armTimeout(op);
     return NO_MESSAGE;
   }
 

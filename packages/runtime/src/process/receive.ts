@@ -54,6 +54,8 @@ export const RESUME_HANDLER = 2;
 /** The process side of a receive: what a ReceiveOp needs from its process. */
 export interface Receiver {
   beginReceive(op: ReceiveOp<unknown>): unknown;
+  /** The scheduler's loop ended: start the `after` timer `op` put off (see ReceiveOp.deferTimeout). */
+  startDeferredTimeout(op: ReceiveOp<unknown>): void;
 }
 
 /**
@@ -69,8 +71,8 @@ export class ReceiveOp<T> implements Receive<T>, Iterator<unknown, T, unknown> {
   // The op is its own final IteratorResult, so a receive allocates one object, not three.
   done = false;
   value: T | undefined = undefined;
-  // Bits 0–1: how to resume (RESUME_*); bit 2: started; bit 3: timed out. One field
-  // instead of three keeps a process blocked in receive small.
+  // Bits 0–1: how to resume (RESUME_*); bit 2: started; bit 3: timed out; bit 4: timer
+  // start put off to the loop's end. One field instead of four keeps a waiting process small.
   #flags: number;
 
   constructor(
@@ -94,6 +96,21 @@ export class ReceiveOp<T> implements Receive<T>, Iterator<unknown, T, unknown> {
 
   markTimedOut(): void {
     this.#flags |= 8;
+  }
+
+  /** True while the start of this receive's timer waits for the scheduler's loop to end. */
+  get timeoutDeferred(): boolean {
+    return (this.#flags & 16) !== 0;
+  }
+
+  deferTimeout(): void {
+    this.#flags |= 16;
+  }
+
+  /** The scheduler's loop ended (the op was handed to `Scheduler.atLoopEnd`). */
+  atLoopEnd(): void {
+    this.#flags &= ~16;
+    this.receiver.startDeferredTimeout(this);
   }
 
   // Each `yield*` starts the receive afresh, so a process can reuse one op for every

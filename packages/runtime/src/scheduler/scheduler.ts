@@ -4,6 +4,11 @@ import { RunQueue } from './run-queue.js';
 import type { Runnable } from './runnable.js';
 import type { SliceWatch } from './long-schedule.js';
 
+/** Work put off until the scheduler's loop hands the thread back (see {@link Scheduler.atLoopEnd}). */
+export interface LoopEndTask {
+  atLoopEnd(): void;
+}
+
 export interface SchedulerOptions {
   /** Reductions a runnable may spend in one slice (the BEAM's 4000). */
   readonly reductionsPerSlice: number;
@@ -19,6 +24,9 @@ export interface SchedulerOptions {
 const LOW_EVERY = 8;
 // How many slices run between two reads of the real time (a read costs ~50 ns).
 const SLICES_PER_TIME_CHECK = 128;
+// Loop-end tasks run early once this many wait: holding more keeps them (and the
+// receives they refer to) alive past a young-generation GC, which costs more than the run.
+const LOOP_END_BATCH = 256;
 // Continuations go through a resolved native promise: Node's queueMicrotask wraps every
 // callback for async hooks and costs several times more.
 const RESOLVED = Promise.resolve();
@@ -37,6 +45,7 @@ export class Scheduler {
   #turnStart = performance.now();
   #turnChecks = 0;
   #idleWaiters: (() => void)[] = [];
+  #loopEndTasks: LoopEndTask[] = [];
   #current: Runnable | undefined = undefined;
 
   constructor(options: SchedulerOptions) {
@@ -46,6 +55,21 @@ export class Scheduler {
   /** The runnable whose slice is on the stack right now, if any. */
   get current(): Runnable | undefined {
     return this.#current;
+  }
+
+  /** True while the loop runs slices (inside one of them, or between two). */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /**
+   * Runs `task.atLoopEnd()` when the running loop hands the thread back, before Node's
+   * event loop gets it, or sooner: once LOOP_END_BATCH tasks wait, they all run at once,
+   * so the tasks (and what they hold) never pile up over a long loop. Only valid while
+   * {@link running}.
+   */
+  atLoopEnd(task: LoopEndTask): void {
+    if (this.#loopEndTasks.push(task) >= LOOP_END_BATCH) this.#runLoopEndTasks();
   }
 
   /** Runnables waiting in the run queues. */
@@ -88,6 +112,7 @@ export class Scheduler {
     this.#stopped = true;
     for (const queue of this.#queues) while (queue.length > 0) queue.shift()!.queued = false;
     this.#queuedCount = 0;
+    this.#loopEndTasks = [];
     this.#releaseIdleWaiters();
   }
 
@@ -136,6 +161,7 @@ export class Scheduler {
       if (watch !== undefined) watch.idle();
       this.#current = undefined;
       this.#running = false;
+      if (this.#loopEndTasks.length > 0) this.#runLoopEndTasks();
     }
     this.#continue();
   };
@@ -157,6 +183,14 @@ export class Scheduler {
     } else {
       void RESOLVED.then(this.#loop);
     }
+  }
+
+  #runLoopEndTasks(): void {
+    const tasks = this.#loopEndTasks;
+    this.#loopEndTasks = [];
+    // A stopped runtime starts nothing more (a late timer would keep Node alive).
+    if (this.#stopped) return;
+    for (const task of tasks) task.atLoopEnd();
   }
 
   #afterEventLoopTurn = (): void => {

@@ -263,3 +263,51 @@ describe('a Receive in a generator body', () => {
     expect(got).toEqual([TIMEOUT, TIMEOUT]);
   });
 });
+
+describe('receive timeouts started at the end of the scheduler loop', () => {
+  it('makes no timer for a timed receive that a message satisfies within the same loop', async () => {
+    const { rt, clock } = startRuntime();
+    let armed = -1;
+    const results: unknown[] = [];
+    const echo = rt.spawn(function* (self) {
+      const from = (yield* self.receive()) as import('@troupe/runtime').Pid;
+      self.send(from, 'pong');
+    });
+    rt.spawn(function* (self) {
+      self.send(echo, self.pid);
+      results.push(yield* self.receive({ after: 5_000 }));
+      armed = clock.pendingTimers;
+    });
+    await rt.idle();
+    expect(results).toEqual(['pong']);
+    expect(armed).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('still times out exactly `after` ms after the wait began when nothing comes', async () => {
+    const { rt, clock } = startRuntime();
+    const results: unknown[] = [];
+    rt.spawn(function* (self) {
+      results.push(yield* self.receive({ after: 100 }));
+    });
+    await rt.idle();
+    expect(clock.pendingTimers).toBe(1);
+    await clock.advance(99);
+    expect(results).toEqual([]);
+    await clock.advance(1);
+    expect(results).toEqual([TIMEOUT]);
+  });
+
+  it('starts no timer for a process that ended within the loop it began waiting in', async () => {
+    const { rt, clock } = startRuntime();
+    const waiter = rt.spawn(function* (self) {
+      yield* self.receive({ after: 1_000 });
+    });
+    rt.spawn(function* (self) {
+      self.exit(waiter, 'kill');
+    });
+    await rt.idle();
+    expect(rt.isAlive(waiter)).toBe(false);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
