@@ -133,33 +133,35 @@ export class ProcessContext {
   receive<M extends Matcher[]>(...args: [...M, ReceiveOptions]): Receive<Matched<M[number]>>;
   receive(): Receive<unknown> {
     const process = this.live();
-    // `arguments`, not a rest parameter: the plain receive() of every loop then
-    // allocates nothing here.
+    // `arguments`, not a rest parameter, read in place: the plain receive() of every
+    // loop allocates nothing here, and a call's (matcher, options) only its matcher list.
     const count = arguments.length;
-    if (count === 0) {
-      if (process.generatorDriven) return process.receiveForGenerator(null, Infinity, undefined);
-      return process.receiveForPromise(null, Infinity, undefined) as unknown as Receive<unknown>;
-    }
-    // eslint-disable-next-line prefer-rest-params
-    const args: unknown[] = Array.prototype.slice.call(arguments);
     let matchers: Matcher[] | null = null;
     let after = Infinity;
     let since: Ref | undefined;
-    {
-      const last = args[count - 1];
-      if (typeof last === 'function') {
-        matchers = args as Matcher[];
-      } else {
-        const options = readReceiveOptions(last);
-        after = options.after;
+    if (count > 0) {
+      const last: unknown = arguments[count - 1];
+      let matcherCount = count;
+      if (typeof last !== 'function') {
+        matcherCount--;
+        if (typeof last !== 'object' || last === null) {
+          throw new TypeError(`receive: the last argument must be a matcher function or an options object, got ${String(last)}`);
+        }
+        const options = last as ReceiveOptions;
+        after = options.after ?? Infinity;
         since = options.since;
-        if (count > 1) matchers = args.slice(0, count - 1) as Matcher[];
+        if (typeof after !== 'number' || Number.isNaN(after) || after < 0) {
+          throw new TypeError(`receive: after must be a non-negative number of milliseconds or Infinity, got ${String(after)}`);
+        }
       }
-      if (matchers !== null) {
-        for (let i = 0; i < matchers.length; i++) {
-          if (typeof matchers[i] !== 'function') {
-            throw new TypeError(`receive: matcher ${i + 1} must be a function, got ${typeof matchers[i]}`);
+      if (matcherCount > 0) {
+        matchers = [];
+        for (let i = 0; i < matcherCount; i++) {
+          const matcher: unknown = arguments[i];
+          if (typeof matcher !== 'function') {
+            throw new TypeError(`receive: matcher ${i + 1} must be a function, got ${typeof matcher}`);
           }
+          matchers.push(matcher as Matcher);
         }
       }
     }
@@ -387,17 +389,6 @@ function never(): boolean {
 
 function asReceive<T>(generator: Generator<unknown, T, unknown>): Receive<T> {
   return generator as unknown as Receive<T>;
-}
-
-function readReceiveOptions(value: unknown): { after: number; since: Ref | undefined } {
-  if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`receive: the last argument must be a matcher function or an options object, got ${String(value)}`);
-  }
-  const { after = Infinity, since } = value as ReceiveOptions;
-  if (typeof after !== 'number' || Number.isNaN(after) || after < 0) {
-    throw new TypeError(`receive: after must be a non-negative number of milliseconds or Infinity, got ${String(after)}`);
-  }
-  return { after, since };
 }
 
 function checkDelay(fn: string, name: string, ms: number): void {
