@@ -107,9 +107,12 @@ async function withPeer<T>(maxMessageBytes: number, use: (pair: Pair) => Promise
     };
     // TROUPE_BENCH_PEER_CPU_PROF=<dir> profiles the peer too (--cpu-prof is not allowed in NODE_OPTIONS).
     const profileDir = process.env['TROUPE_BENCH_PEER_CPU_PROF'];
+    // TROUPE_BENCH_PEER_NODE_ARGS='--trace-gc …' passes V8/Node flags to the peer (not allowed
+    // in NODE_OPTIONS either); its stdout then goes to this process's stderr.
+    const extraArgs = process.env['TROUPE_BENCH_PEER_NODE_ARGS']?.split(' ').filter((arg) => arg !== '') ?? [];
     peer = fork(PEER, [JSON.stringify(config)], {
-      execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraArgs],
+      stdio: ['ignore', extraArgs.length > 0 ? 2 : 'ignore', 'inherit', 'ipc'],
     });
     await waitForReady(peer);
     await cluster.connect(peerName);

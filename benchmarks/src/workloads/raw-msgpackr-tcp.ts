@@ -73,7 +73,12 @@ class Link {
 }
 
 async function withPeer<T>(use: (link: Link) => Promise<T>): Promise<T> {
-  const peer = fork(PEER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // TROUPE_BENCH_PEER_NODE_ARGS: extra Node/V8 flags for the peer, as in dist.ts.
+  const extraArgs = process.env['TROUPE_BENCH_PEER_NODE_ARGS']?.split(' ').filter((arg) => arg !== '') ?? [];
+  const peer = fork(PEER, [], {
+    execArgv: ['--import', 'tsx', ...extraArgs],
+    stdio: ['ignore', extraArgs.length > 0 ? 2 : 'ignore', 'inherit', 'ipc'],
+  });
   try {
     const [{ port }] = (await once(peer, 'message')) as [{ port: number }];
     const socket = connect({ port, host: '127.0.0.1', noDelay: true });

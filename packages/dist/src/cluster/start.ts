@@ -118,7 +118,14 @@ async function assemble(runtime: Runtime, s: Settings, cookie: Cookie): Promise<
     }
   };
   const hooks: TableHooks = {
-    frame: (node, frame) => guarded(`delivering a '${frame.t}' frame from ${node}`, () => route.deliver(node, frame)),
+    // Once per incoming frame: no closure or message text unless delivery fails.
+    frame: (node, frame) => {
+      try {
+        route.deliver(node, frame);
+      } catch (error) {
+        s.logger.error(`${s.name}: delivering a '${frame.t}' frame from ${node} failed: ${(error as Error)?.stack ?? String(error)}`);
+      }
+    },
     up: (node, hidden) => {
       guarded(`meshing with ${node}`, () => mesh.up(node, hidden));
       guarded(`a nodeup listener for ${node}`, () => monitor.up(node, hidden));

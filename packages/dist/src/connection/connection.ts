@@ -209,7 +209,10 @@ export class Connection {
   }
 
   #deliver(frame: Frame): void {
-    if (frame.t === 'tick') return;
+    const t = frame.t;
+    // Messages first: almost every frame is one.
+    if (t === 'send' || t === 'send_named') return this.#handler.frame(frame);
+    if (t === 'tick') return;
     if (frame.t === 'fragment') {
       const whole = this.#reassembler.accept(frame);
       // A reassembled message is a buffer of its own; a message in one fragment is its chunk.

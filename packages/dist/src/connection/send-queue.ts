@@ -145,8 +145,13 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   // A flush is pending: in a microtask (#flushSoon) or on the next event-loop turn (#immediate).
   #scheduled = false;
   #immediate: NodeJS.Immediate | undefined;
-  // Bumped by #unschedule: a pending microtask flush of an older epoch does nothing.
-  #epoch = 0;
+  // Microtask flushes pending, and whether the last one scheduled is still wanted: they run
+  // in the order scheduled, so only the last may flush (one function for all: no closure each).
+  #microtasks = 0;
+  #microtaskLive = false;
+  readonly #flushMicrotask = () => {
+    if (--this.#microtasks === 0 && this.#microtaskLive) this.#flush();
+  };
   readonly #batch = new Batch();
   readonly #flushNow = () => {
     this.#immediate = undefined;
@@ -330,10 +335,9 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     if (this.#control.length === 0 && (!this.#dataQueued || this.#waitingDrain)) return;
     if (!soon) return this.#flushNextTurn();
     this.#scheduled = true;
-    const epoch = this.#epoch;
-    void RESOLVED.then(() => {
-      if (epoch === this.#epoch) this.#flush();
-    });
+    this.#microtaskLive = true;
+    this.#microtasks++;
+    void RESOLVED.then(this.#flushMicrotask);
   }
 
   #flushNextTurn(): void {
@@ -344,7 +348,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   #unschedule(): void {
     if (!this.#scheduled) return;
     this.#scheduled = false;
-    this.#epoch++;
+    this.#microtaskLive = false;
     if (this.#immediate !== undefined) clearImmediate(this.#immediate);
     this.#immediate = undefined;
   }

@@ -593,24 +593,22 @@ export class Codec {
     const size = 1 + length + 12;
     if (at + size > end) throw truncated();
     this.#at = at + size;
-    // The same pid as last time from this slot (a process sends to and from the same few):
-    // same bytes, same (immutable) Pid.
+    const fields = at + 1 + length;
+    const creation = getU32(source, fields);
+    const id = getU32(source, fields + 4);
+    const serial = getU32(source, fields + 8);
+    // The same pid as recently seen (a process sends to and from the same few): its three
+    // numbers first, then its node name's bytes; same bytes, same (immutable) Pid.
     const seen = this.#seenPids;
-    if (seen.length > 0) {
-      // 4 bytes at a time through a DataView when the source has one (msgpackr keeps one on
-      // buffers it reads), else byte by byte: a new DataView per socket chunk costs more.
-      const view = (source as { dataView?: DataView }).dataView;
-      for (let i = 0; i < seen.length; i++) {
-        const entry = seen[i]!;
-        if (entry.size !== size || entry.name !== entry.pid.nodeHandle.name) continue;
-        if (view !== undefined ? sameBytes(entry.view, view, at, size) : sameBytesIn(entry.bytes, source, at, size)) return entry.pid;
-      }
+    for (let i = 0; i < seen.length; i++) {
+      const entry = seen[i]!;
+      const pid = entry.pid;
+      if (pid.id !== id || pid.serial !== serial || entry.creation !== creation || entry.name !== pid.nodeHandle.name) continue;
+      if (sameName(entry.nameBytes, source, at + 1, length)) return pid;
     }
-    const creation = getU32(source, at + 1 + length);
     const handle = this.#handleAt(source, at + 1, length, creation);
-    const pid = new Pid(handle, getU32(source, at + 1 + length + 4), getU32(source, at + 1 + length + 8));
-    const bytes = Buffer.from(source.subarray(at, at + size));
-    const entry: SeenPid = { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, size), size, pid, name: handle.name };
+    const pid = new Pid(handle, id, serial);
+    const entry: SeenPid = { nameBytes: Buffer.from(source.subarray(at + 1, fields)), creation, pid, name: handle.name };
     if (seen.length < SEEN_PIDS) seen.push(entry);
     else {
       seen[this.#seenPidNext] = entry;
@@ -691,25 +689,18 @@ const PID_CACHE = 8;
 const SLAB_BYTES = 64 * 1024;
 
 interface SeenPid {
-  readonly bytes: Buffer;
-  readonly view: DataView;
-  readonly size: number;
+  // The utf-8 bytes of the pid's node name, as they arrived.
+  readonly nameBytes: Buffer;
+  readonly creation: number;
   readonly pid: Pid;
+  // The node's name when decoded (a renamed local node's pids are decoded afresh).
   readonly name: string;
 }
 
-// Whether `source[at, at + size)` holds the `size` bytes of `known` (compared from the end:
-// pids of one node differ in their last bytes).
-function sameBytesIn(known: Buffer, source: Buffer, at: number, size: number): boolean {
-  for (let j = size - 1; j >= 0; j--) if (known[j] !== source[at + j]) return false;
-  return true;
-}
-
-// Whether `view[at, at + size)` holds the `size` bytes of `known`.
-function sameBytes(known: DataView, view: DataView, at: number, size: number): boolean {
-  let j = 0;
-  for (; j + 4 <= size; j += 4) if (known.getInt32(j) !== view.getInt32(at + j)) return false;
-  for (; j < size; j++) if (known.getUint8(j) !== view.getUint8(at + j)) return false;
+// Whether `source[at, at + length)` holds exactly the bytes `known`.
+function sameName(known: Buffer, source: Buffer, at: number, length: number): boolean {
+  if (known.length !== length) return false;
+  for (let j = 0; j < length; j++) if (known[j] !== source[at + j]) return false;
   return true;
 }
 

@@ -94,6 +94,24 @@ describe('compact frames', () => {
     expect(decoded.from.isLocal).toBe(false);
   });
 
+  it('reuses a recently decoded pid only for the same node, creation and numbers', () => {
+    const receiver = new Codec(new NodeTable('r@127.0.0.1', 1));
+    // Same id and serial, node names of the same length, then another creation of the same node.
+    const senders = [new Pid(table.intern('c@127.0.0.1', 3), 9, 1), new Pid(table.intern('d@127.0.0.1', 3), 9, 1)];
+    senders.push(new Pid(table.intern('c@127.0.0.1', 4), 9, 1));
+    const decodeFrom = (from: Pid) =>
+      (receiver.decodeFrame(encodeFramed(codec, { t: 'send', from, to: far, message: 'x' }).subarray(LENGTH_PREFIX_BYTES)) as { from: Pid })
+        .from;
+    const first = senders.map(decodeFrom);
+    expect(first.map((pid) => [pid.node, pid.nodeHandle.creation, pid.id, pid.serial])).toEqual([
+      ['c@127.0.0.1', 3, 9, 1],
+      ['d@127.0.0.1', 3, 9, 1],
+      ['c@127.0.0.1', 4, 9, 1],
+    ]);
+    expect(senders.map(decodeFrom)).toEqual(first);
+    expect(decodeFrom(senders[0]!)).toBe(first[0]);
+  });
+
   it('leaves big Buffers in place as parts and still decodes the same', () => {
     const blob = Buffer.alloc(100_000, 7);
     const frame: ConnectionFrame = { t: 'send', from: local, to: far, message: ['bin', blob, 'after'] };
