@@ -11,7 +11,7 @@ import { type Matcher, type Pid, type ProcessContext, Runtime, TIMEOUT, silentLo
 import { secondsSince } from './completion.js';
 import type { DistPeerConfig } from './dist-peer.js';
 import { inClient } from './otp-client.js';
-import { defineWorkload } from './workload.js';
+import { DIST_WARM_UP_ROUND_TRIPS, defineWorkload } from './workload.js';
 
 const PEER = fileURLToPath(new URL('./dist-peer.ts', import.meta.url));
 const HOST = '127.0.0.1';
@@ -21,7 +21,6 @@ const DEFAULT_MAX_MESSAGE_BYTES = 64 * MEGABYTE;
 /** Longest wait for any one reply: a stuck run fails instead of hanging until the hard timeout. */
 const REPLY_TIMEOUT_MS = 30_000;
 const PEER_START_TIMEOUT_MS = 20_000;
-const WARM_UP_ROUND_TRIPS = 100;
 /** One-way senders check for a busy connection (the BEAM's busy dist port) every so many messages. */
 const BUSY_CHECK_EVERY = 64;
 /** dist-latency-under-load stops sampling after this many round trips or this long, whichever first. */
@@ -233,14 +232,14 @@ export const distRoundtrip = defineWorkload('dist-roundtrip', {
       inClient(pair.rt, variant, {
         *generator(self) {
           const echo = yield* pidOf(self, pair.node, 'echo');
-          yield* roundTrips(self, echo, WARM_UP_ROUND_TRIPS);
+          yield* roundTrips(self, echo, DIST_WARM_UP_ROUND_TRIPS);
           const start = performance.now();
           yield* roundTrips(self, echo, size);
           return size / secondsSince(start);
         },
         async async(self) {
           const echo = await pidOfAsync(self, pair.node, 'echo');
-          await roundTripsAsync(self, echo, WARM_UP_ROUND_TRIPS);
+          await roundTripsAsync(self, echo, DIST_WARM_UP_ROUND_TRIPS);
           const start = performance.now();
           await roundTripsAsync(self, echo, size);
           return size / secondsSince(start);
@@ -328,7 +327,7 @@ export const distLatencyUnderLoad = defineWorkload('dist-latency-under-load', {
         *generator(self) {
           const echo = yield* pidOf(self, pair.node, 'echo');
           const sink = yield* pidOf(self, pair.node, 'sink');
-          yield* roundTrips(self, echo, WARM_UP_ROUND_TRIPS);
+          yield* roundTrips(self, echo, DIST_WARM_UP_ROUND_TRIPS);
           const start = performance.now();
           sendBig(self, sink, big);
           let synced: unknown = TIMEOUT;
@@ -346,7 +345,7 @@ export const distLatencyUnderLoad = defineWorkload('dist-latency-under-load', {
         async async(self) {
           const echo = await pidOfAsync(self, pair.node, 'echo');
           const sink = await pidOfAsync(self, pair.node, 'sink');
-          await roundTripsAsync(self, echo, WARM_UP_ROUND_TRIPS);
+          await roundTripsAsync(self, echo, DIST_WARM_UP_ROUND_TRIPS);
           const start = performance.now();
           sendBig(self, sink, big);
           let synced: unknown = TIMEOUT;

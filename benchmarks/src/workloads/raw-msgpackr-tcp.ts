@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { encodeFrame, FrameReader } from '../peers/frames.js';
 import { secondsSince } from './completion.js';
-import { defineWorkload } from './workload.js';
+import { DIST_WARM_UP_ROUND_TRIPS, defineWorkload } from './workload.js';
 
 const PEER = fileURLToPath(new URL('../peers/raw-tcp-peer.ts', import.meta.url));
 const VARIANT = 'raw-msgpackr-tcp';
@@ -102,7 +102,7 @@ export const rawRoundtrip = defineWorkload('dist-roundtrip', {
         link.send(['ping', n]);
         await link.next();
       };
-      for (let i = 0; i < 100; i++) await roundTrip(i);
+      for (let i = 0; i < DIST_WARM_UP_ROUND_TRIPS; i++) await roundTrip(i);
       const start = performance.now();
       for (let i = 0; i < roundTrips; i++) await roundTrip(i);
       return roundTrips / secondsSince(start);

@@ -4,6 +4,12 @@ import { findWorkloadSpec } from '../catalog.js';
 /** 'generator' and 'async' are Troupe process bodies; anything else is a JavaScript peer (e.g. 'raw-msgpackr-tcp'). */
 export type Variant = 'generator' | 'async' | (string & {});
 
+/**
+ * Untimed small round trips before a distributed workload's timed part, the same for
+ * Troupe and the raw baseline: both processes' code reaches V8's optimising tier first.
+ */
+export const DIST_WARM_UP_ROUND_TRIPS = 5_000;
+
 export interface RunOptions {
   readonly quick: boolean;
   /** The catalog's size for this run (full or quick): the same number the BEAM side receives. */
