@@ -1,7 +1,7 @@
 // DirtyPool: the dirty schedulers — a piscina pool of worker threads where processes send
 // CPU-heavy work, so the main scheduler never stalls on it.
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 
 /**
  * Work for a dirty scheduler. Either a self-contained function (its source is sent to the
@@ -25,7 +25,9 @@ type WireTask =
 
 export class DirtyPool {
   readonly #options: DirtyPoolOptions;
-  #pool: Piscina | undefined;
+  // piscina is loaded with the first task: an application that never runs dirty work
+  // does not carry its code (a few hundred KB of heap, which every full GC walks).
+  #pool: Promise<Piscina> | undefined;
   #inFlight = 0;
 
   constructor(options: DirtyPoolOptions = {}) {
@@ -42,20 +44,23 @@ export class DirtyPool {
     const wire = toWireTask(task, args);
     this.#pool ??= this.#createPool();
     this.#inFlight++;
-    return this.#pool.run(wire).finally(() => {
-      this.#inFlight--;
-    });
+    return this.#pool
+      .then((pool) => pool.run(wire))
+      .finally(() => {
+        this.#inFlight--;
+      });
   }
 
   /** Stops the worker threads (pending tasks are rejected). */
   async close(): Promise<void> {
     const pool = this.#pool;
     this.#pool = undefined;
-    if (pool !== undefined) await pool.destroy();
+    if (pool !== undefined) await (await pool).destroy();
   }
 
-  #createPool(): Piscina {
+  async #createPool(): Promise<Piscina> {
     const maxThreads = this.#options.maxThreads ?? Math.max(1, availableParallelism() - 1);
+    const { Piscina } = await import('piscina');
     return new Piscina({
       filename: new URL('../../worker/dirty-worker.mjs', import.meta.url).href,
       // Plain JavaScript: a TypeScript loader's flags would only slow each thread's start,
