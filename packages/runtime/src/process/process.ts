@@ -101,6 +101,8 @@ export class ProcessExtras {
 }
 
 const HANDLER_IDLE_MATCHERS = null;
+// What Process.testNewest returns when the newest message does not end the receive.
+const NOT_MATCHED = -2;
 
 // The receiver of the shared op: it never starts a receive itself (bodies call
 // beginReceive on their process directly) and never times out.
@@ -261,19 +263,44 @@ export class Process implements Runnable, Receiver {
     mailbox.push(message);
     if (this.status !== WAITING || this.queued || (extras !== undefined && extras.busyPort !== undefined)) return;
     const op = this.waiting!;
-    // An async body waiting for any message takes this one now: resolving its promise
+    // An async body whose receive this message ends takes it now: resolving its promise
     // only queues its continuation (nothing of the receiver runs inside this send), and
-    // it saves a trip through the run queue. Receives with matchers wait for the
-    // scheduler, so user matchers never run in the sender's slice.
-    if (op.resume === RESUME_PROMISE && op.matchers === null && mailbox.length === 1 && this.budget > 0) {
-      if (op.timer !== undefined) this.host.timers.cancel(op.timer);
-      this.waiting = undefined;
-      this.reductions++;
-      this.budget--;
-      this.resolveAsync(mailbox.take(mailbox.head));
-      return;
+    // it saves a trip through the run queue.
+    if (op.resume === RESUME_PROMISE && this.budget > 0) {
+      const position = op.matchers === null ? (mailbox.length === 1 ? mailbox.head : -1) : this.testNewest(op);
+      if (position === NOT_MATCHED) return;
+      if (position >= 0) {
+        if (op.timer !== undefined) this.host.timers.cancel(op.timer);
+        this.waiting = undefined;
+        this.reductions++;
+        this.budget--;
+        this.resolveAsync(mailbox.take(position));
+        return;
+      }
     }
     this.host.scheduler.enqueue(this);
+  }
+
+  /**
+   * For a receive with matchers that has tested every queued message but the one just
+   * pushed: tests that one here (matchers are pure by contract). Returns its position on
+   * a match, NOT_MATCHED on a miss (the process waits on, with nothing to wake it for),
+   * or -1 to leave it to the receiver's own slice (other messages to test, or a matcher
+   * that threw, which must end the receiver, not the sender).
+   */
+  private testNewest(op: ReceiveOp<unknown>): number {
+    const mailbox = this.#mailbox!;
+    const newest = mailbox.end - 1;
+    if (mailbox.scan !== newest) return -1;
+    let position: number;
+    try {
+      position = mailbox.find(newest, op.matchers);
+    } catch {
+      return -1;
+    }
+    if (position >= 0) return position;
+    mailbox.scan = mailbox.end;
+    return NOT_MATCHED;
   }
 
   // ── receive ─────────────────────────────────────────────────────────────────

@@ -311,3 +311,46 @@ describe('receive timeouts started at the end of the scheduler loop', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+describe('an async receive with matchers woken by the sender', () => {
+  it('takes the matching message at once and leaves the others queued in order', async () => {
+    const { rt } = startRuntime();
+    const got: unknown[] = [];
+    const pid = rt.spawn(async (self) => {
+      got.push(await self.receive(isNumber));
+      got.push(await self.receive(isNumber));
+    });
+    await rt.idle();
+    rt.spawn(function* (self) {
+      for (const message of ['a', 1, 'b', 2, 'c']) self.send(pid, message);
+    });
+    await rt.idle();
+    expect(got).toEqual([1, 2]);
+    expect(rt.isAlive(pid)).toBe(false);
+  });
+
+  it('ends the receiver, not the sender, when a matcher throws on the new message', async () => {
+    const { rt } = startRuntime();
+    const exits = recordExits(rt);
+    const picky = (message: unknown): boolean => {
+      if (message === 'poison') throw new Error('matcher failed');
+      return message === 'wanted';
+    };
+    const receiver = rt.spawn(async (self) => {
+      await self.receive(picky);
+    });
+    await rt.idle();
+    let sentAfter = false;
+    const sender = rt.spawn(function* (self) {
+      self.send(receiver, 'poison');
+      sentAfter = true;
+      yield* self.receive({ after: 0 });
+    });
+    await rt.idle();
+    expect(sentAfter).toBe(true);
+    expect(exits.get(sender.key)).toBe('normal');
+    const reason = exits.get(receiver.key) as { kind: string; error: Error };
+    expect(reason.kind).toBe('error');
+    expect(reason.error.message).toBe('matcher failed');
+  });
+});
