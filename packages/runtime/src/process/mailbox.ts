@@ -108,10 +108,13 @@ export class Mailbox {
     return this.#head;
   }
 
-  /** Removes the messages `drop` selects (demonitor flush), keeping the order of the rest. */
-  removeWhere(drop: (message: unknown) => boolean): number {
+  /**
+   * Removes the messages from position `from` on that `drop` selects (demonitor flush,
+   * which starts where its ref marked the mailbox), keeping the order of the rest.
+   */
+  removeWhere(drop: (message: unknown) => boolean, from = this.#head): number {
     let removed = 0;
-    for (let p = this.#head; p < this.#end; ) {
+    for (let p = Math.max(from, this.#head); p < this.#end; ) {
       if (drop(this.at(p))) {
         this.take(p);
         removed++;

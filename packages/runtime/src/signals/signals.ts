@@ -149,7 +149,12 @@ export class Signals {
         this.#host.remote?.demonitor(self.pid, target as Pid | RemoteName, ref);
       }
     }
-    if (flush && self.queuedCount > 0) self.mailbox.removeWhere((m) => isDownFor(m, ref));
+    if (flush && self.queuedCount > 0) {
+      // A DOWN for `ref` cannot be queued before `ref` was made: start where it marked the
+      // mailbox, so a call's flush stays O(1) however deep the caller's mailbox is.
+      const mailbox = self.mailbox;
+      mailbox.removeWhere((m) => isDownFor(m, ref), mailbox.startFor(ref));
+    }
     return entry !== undefined;
   }
 

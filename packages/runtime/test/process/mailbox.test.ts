@@ -94,6 +94,15 @@ describe('Mailbox', () => {
     expect(mailbox.snapshot()).toEqual([1, 3, 5]);
   });
 
+  it('removes only from a given position on, and never before the head', () => {
+    const mailbox = filled(1, 2, 3, 4, 5, 6);
+    expect(mailbox.removeWhere((m) => (m as number) % 2 === 0, mailbox.head + 3)).toBe(2);
+    expect(mailbox.snapshot()).toEqual([1, 2, 3, 5]);
+    mailbox.take(mailbox.head);
+    expect(mailbox.removeWhere((m) => m === 2, mailbox.head - 5)).toBe(1);
+    expect(mailbox.snapshot()).toEqual([3, 5]);
+  });
+
   it('returns a snapshot that does not change the queue when mutated', () => {
     const mailbox = filled('a');
     mailbox.snapshot().push('b');

@@ -115,6 +115,24 @@ describe('monitors', () => {
     expect(rt.messages(watcher)).toEqual(['before']);
   });
 
+  it('flushes a queued DOWN after newer refs moved the mailbox mark, leaving older messages', async () => {
+    const { rt } = startRuntime();
+    const target = rt.spawn(blockForever);
+    const watcher = rt.spawn(function* (self) {
+      for (let i = 0; i < 100; i++) self.send(self.pid, i);
+      const ref = self.monitor(target);
+      self.makeRef();
+      yield* self.receive((m) => m === 'target is dead');
+      self.demonitor(ref, { flush: true });
+      yield* self.receive(() => false);
+    });
+    await rt.idle();
+    rt.exit(target, 'bye');
+    rt.send(watcher, 'target is dead');
+    await rt.idle();
+    expect(rt.messages(watcher)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
   it('leaves an already-queued DOWN in place with a demonitor without flush', async () => {
     const { rt } = startRuntime();
     const target = rt.spawn(blockForever);
