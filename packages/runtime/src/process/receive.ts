@@ -5,7 +5,8 @@ import type { TimerEntry } from '../scheduler/timers.js';
 
 /**
  * A message test. A type guard narrows the received type; a plain predicate receives
- * `unknown`. Matchers must be pure: they may run more than once per message.
+ * `unknown`. Matchers must be pure: they may run more than once per message, and the
+ * `send` that queues a message for a waiting async body may run them on it.
  */
 export type Matcher<T = unknown> = ((message: unknown) => message is T) | ((message: unknown) => boolean);
 
