@@ -113,6 +113,31 @@ describe('call', () => {
     await expect(GenServer.call(rt, 'nobody', 'ping')).rejects.toMatchObject({ code: 'call_exit', reason: 'noproc' });
   });
 
+  it('from a process, a call to a dead pid or an unregistered name fails with noproc at once', async () => {
+    const { rt, clock } = setup();
+    const server = await startServer(rt);
+    rt.exit(server, 'kill');
+    await rt.idle();
+    const outcomes: unknown[] = [];
+    const caller = rt.spawn(function* (self) {
+      for (const target of [server, 'nobody']) {
+        try {
+          yield* GenServer.call(self, target as typeof server, 'ping');
+        } catch (error) {
+          outcomes.push({ reason: (error as CallExitError).reason, at: clock.now() });
+        }
+      }
+      yield* self.receive(() => false);
+    });
+    await rt.idle();
+    expect(outcomes).toEqual([
+      { reason: 'noproc', at: 0 },
+      { reason: 'noproc', at: 0 },
+    ]);
+    // Neither call leaves its DOWN behind.
+    expect(rt.messages(caller)).toEqual([]);
+  });
+
   it('a server that crashes while serving gives the caller its exit reason', async () => {
     const { rt } = setup();
     const server = await startServer(rt);

@@ -148,7 +148,7 @@ export class ProcessContext {
           throw new TypeError(`receive: the last argument must be a matcher function or an options object, got ${String(last)}`);
         }
         const options = last as ReceiveOptions;
-        after = options.after ?? Infinity;
+        after = options.after === undefined ? Infinity : options.after;
         since = options.since;
         if (typeof after !== 'number' || Number.isNaN(after) || after < 0) {
           throw new TypeError(`receive: after must be a non-negative number of milliseconds or Infinity, got ${String(after)}`);
@@ -243,11 +243,9 @@ export class ProcessContext {
    * `'noproc'`, if it does not exist (Erlang's `monitor(process, Target)`).
    */
   monitor(target: MonitorTarget, options?: MonitorOptions): Ref {
-    const process = this.live();
-    const ref = this.core.signals.monitor(process, checkTarget(target), options?.alias === true);
-    // A reply or DOWN tagged with this ref can only arrive from now on.
-    process.mailbox.mark(ref);
-    return ref;
+    // Marked before anything tagged with the ref can arrive (a DOWN for a dead target is
+    // queued at once): a receive or flush `since` the ref starts there.
+    return this.core.signals.monitor(this.live(), checkTarget(target), options?.alias === true, true);
   }
 
   /** Turns a monitor off (Erlang's `demonitor/2`); returns whether it was still active. */

@@ -270,7 +270,7 @@ export class Process implements Runnable, Receiver {
       const position = op.matchers === null ? (mailbox.length === 1 ? mailbox.head : -1) : this.testNewest(op);
       if (position === NOT_MATCHED) return;
       if (position >= 0) {
-        if (op.timer !== undefined) this.host.timers.cancel(op.timer);
+        if (op.timer !== undefined) this.cancelTimeout(op);
         this.waiting = undefined;
         this.reductions++;
         this.budget--;
@@ -381,6 +381,13 @@ export class Process implements Runnable, Receiver {
     }
   }
 
+  // Forgets the timer too: an op can wait again (a Receive delegated to twice), and a
+  // stale entry would stop armTimeout from starting its new timer.
+  private cancelTimeout(op: ReceiveOp<unknown>): void {
+    this.host.timers.cancel(op.timer!);
+    op.timer = undefined;
+  }
+
   /** The loop ended: starts the timer `op` put off, if this process still waits in it. */
   startDeferredTimeout(op: ReceiveOp<unknown>): void {
     if (this.waiting === op && op.timer === undefined && !op.timedOut) {
@@ -394,7 +401,7 @@ export class Process implements Runnable, Receiver {
     if (mailbox !== undefined) {
       const index = mailbox.find(Math.max(mailbox.scan, mailbox.head), op.matchers);
       if (index >= 0) {
-        if (op.timer !== undefined) this.host.timers.cancel(op.timer);
+        if (op.timer !== undefined) this.cancelTimeout(op);
         return mailbox.take(index);
       }
       mailbox.scan = mailbox.end;
@@ -502,6 +509,10 @@ export class Process implements Runnable, Receiver {
       this.ended(error);
       return;
     }
+    // The reusable plain receive still holds the message it last handed over; the body
+    // has it now, and it must not stay reachable from here while the body waits elsewhere.
+    const plain = this.#aux as ReceiveOp<unknown> | undefined;
+    if (plain !== undefined && plain.done) plain.value = undefined;
     if (this.exitIfPending()) return;
     if (step.done === true) {
       this.ended(RETURNED);
@@ -614,7 +625,7 @@ export class Process implements Runnable, Receiver {
         this.extras!.suspendedOn = undefined;
         if (this.waiting?.resume === RESUME_PROMISE) {
           // A receive the callback started but never awaited: nobody can consume its result.
-          if (this.waiting.timer !== undefined) this.host.timers.cancel(this.waiting.timer);
+          if (this.waiting.timer !== undefined) this.cancelTimeout(this.waiting);
           this.waiting = undefined;
           this.#aux = undefined;
         }
@@ -694,7 +705,7 @@ export class Process implements Runnable, Receiver {
     this.status = EXITED;
     this.mode = DONE;
     const op = this.waiting;
-    if (op?.timer !== undefined) this.host.timers.cancel(op.timer);
+    if (op?.timer !== undefined) this.cancelTimeout(op);
     this.waiting = undefined;
     this.#mailbox = undefined;
     this.#code = undefined;

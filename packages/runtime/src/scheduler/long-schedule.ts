@@ -57,6 +57,8 @@ function watchdog(): NonNullable<typeof shared> {
     execArgv: [],
   });
   const owners = new Map<number, (slice: LongSlice) => void>();
+  // A new watchdog's slots start blank: the owner must be written again.
+  slotOwner = 0;
   worker.on('message', (report: { owner: number; id: number; serial: number; durationMs: number }) => {
     owners.get(report.owner)?.({ id: report.id, serial: report.serial, durationMs: report.durationMs });
   });

@@ -98,11 +98,16 @@ export class Signals {
 
   // ── monitors ────────────────────────────────────────────────────────────────
 
-  /** monitor(process, Target): a DOWN arrives when the target ends (at once, `noproc`, if it is gone). */
-  monitor(self: Process, target: MonitorTarget, alias = false): Ref {
+  /**
+   * monitor(process, Target): a DOWN arrives when the target ends (at once, `noproc`, if it
+   * is gone). With `mark`, the watcher's mailbox is marked with the ref before anything
+   * tagged with it can be queued, so a receive or flush `since` the ref sees all of them.
+   */
+  monitor(self: Process, target: MonitorTarget, alias = false, mark = false): Ref {
     const host = this.#host;
     const ref = host.newRef();
     const key = ref.id;
+    if (mark) self.mailbox.mark(ref);
     // A monitor's alias lives and dies with the monitor entry (no alias-set bookkeeping).
     if (alias) host.setAlias(key, self);
     const remoteName = typeof target === 'object' && !('id' in target) ? target : undefined;
@@ -279,9 +284,12 @@ export class Signals {
         for (const [key, entry] of [...extras.monitoredBy]) if (entry.watcher.node === node) extras.monitoredBy.delete(key);
       }
       if (extras.monitors !== undefined) {
-        for (const [key, entry] of [...extras.monitors]) {
+        const monitors = extras.monitors;
+        for (const [key, entry] of [...monitors]) {
+          // A DOWN can end the watcher (a bounded mailbox that exits on overflow).
+          if (!process.alive) break;
           if (entry.node !== node) continue;
-          extras.monitors.delete(key);
+          monitors.delete(key);
           if (entry.alias) this.#host.setAlias(entry.ref.id, undefined);
           this.#down(process, entry.ref, entry.target as Pid | RemoteName, 'noconnection');
         }
