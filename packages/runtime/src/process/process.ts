@@ -312,7 +312,19 @@ export class Process implements Runnable, Receiver {
       // receive at a time, so one op per process serves them all (yield* resets it).
       return (this.#aux ??= new ReceiveOp<unknown>(this, null, Infinity, undefined, RESUME_GENERATOR)) as ReceiveOp<T>;
     }
+    this.releaseLastPlainMessage();
     return new ReceiveOp<T>(this, matchers, afterMs, since, RESUME_GENERATOR);
+  }
+
+  /**
+   * The reusable plain receive still holds the message it last handed over (as its
+   * IteratorResult value); the body has it now. Dropped before the body waits in anything
+   * else, so it never stays reachable from here while the body waits (a plain receive
+   * resets it itself).
+   */
+  private releaseLastPlainMessage(): void {
+    const plain = this.#aux as ReceiveOp<unknown> | undefined;
+    if (plain !== undefined) plain.value = undefined;
   }
 
   /** Starts a receive for an async body: resolved at once if a message matches. */
@@ -509,10 +521,6 @@ export class Process implements Runnable, Receiver {
       this.ended(error);
       return;
     }
-    // The reusable plain receive still holds the message it last handed over; the body
-    // has it now, and it must not stay reachable from here while the body waits elsewhere.
-    const plain = this.#aux as ReceiveOp<unknown> | undefined;
-    if (plain !== undefined && plain.done) plain.value = undefined;
     if (this.exitIfPending()) return;
     if (step.done === true) {
       this.ended(RETURNED);
@@ -640,6 +648,7 @@ export class Process implements Runnable, Receiver {
 
   /** For generator bodies: yield* this to wait for `promise` without blocking others. */
   *awaitInGenerator<T>(promise: PromiseLike<T>, label: string): Generator<unknown, T, unknown> {
+    this.releaseLastPlainMessage();
     this.status = SUSPENDED;
     this.extra().suspendedOn = label;
     promise.then(
@@ -660,6 +669,7 @@ export class Process implements Runnable, Receiver {
 
   /** For generator bodies: go to the back of the run queue (erlang:yield/0). */
   *yieldInGenerator(): Generator<unknown, void, unknown> {
+    this.releaseLastPlainMessage();
     this.reductions++;
     yield RESCHEDULE;
   }
