@@ -251,34 +251,43 @@ export class Process implements Runnable, Receiver {
     if (this.status === EXITED) return;
     const mailbox = this.mailbox;
     const extras = this.extras;
-    if (extras !== undefined && extras.mailboxLimit !== 0 && mailbox.length >= extras.mailboxLimit) {
-      const policy = extras.overflow;
-      if (policy === 'drop_newest') return;
-      if (policy === 'exit') {
-        this.host.processEnded(this, { kind: 'mailbox_overflow', limit: extras.mailboxLimit }, false);
-        return;
-      }
-      mailbox.take(mailbox.head);
-    }
+    if (extras !== undefined && extras.mailboxLimit !== 0 && mailbox.length >= extras.mailboxLimit && !this.overflow(extras)) return;
     mailbox.push(message);
     if (this.status !== WAITING || this.queued || (extras !== undefined && extras.busyPort !== undefined)) return;
     const op = this.waiting!;
-    // An async body whose receive this message ends takes it now: resolving its promise
-    // only queues its continuation (nothing of the receiver runs inside this send), and
-    // it saves a trip through the run queue.
-    if (op.resume === RESUME_PROMISE && this.budget > 0) {
-      const position = op.matchers === null ? (mailbox.length === 1 ? mailbox.head : -1) : this.testNewest(op);
-      if (position === NOT_MATCHED) return;
-      if (position >= 0) {
-        if (op.timer !== undefined) this.cancelTimeout(op);
-        this.waiting = undefined;
-        this.reductions++;
-        this.budget--;
-        this.resolveAsync(mailbox.take(position));
-        return;
-      }
-    }
+    if (op.resume === RESUME_PROMISE && this.budget > 0 && this.settledBySend(op)) return;
     this.host.scheduler.enqueue(this);
+  }
+
+  // A full bounded mailbox: applies its policy; true when the new message may still go in.
+  private overflow(extras: ProcessExtras): boolean {
+    const policy = extras.overflow;
+    if (policy === 'drop_newest') return false;
+    if (policy === 'exit') {
+      this.host.processEnded(this, { kind: 'mailbox_overflow', limit: extras.mailboxLimit }, false);
+      return false;
+    }
+    this.#mailbox!.take(this.#mailbox!.head);
+    return true;
+  }
+
+  /**
+   * An async body whose receive the message just queued ends takes it now: resolving its
+   * promise only queues its continuation (nothing of the receiver runs inside this send),
+   * and it saves a trip through the run queue. True when nothing is left for the
+   * scheduler to do: the receive was resolved, or the message leaves it waiting.
+   */
+  private settledBySend(op: ReceiveOp<unknown>): boolean {
+    const mailbox = this.#mailbox!;
+    const position = op.matchers === null ? (mailbox.length === 1 ? mailbox.head : -1) : this.testNewest(op);
+    if (position === NOT_MATCHED) return true;
+    if (position < 0) return false;
+    if (op.timer !== undefined) this.cancelTimeout(op);
+    this.waiting = undefined;
+    this.reductions++;
+    this.budget--;
+    this.resolveAsync(mailbox.take(position));
+    return true;
   }
 
   /**
