@@ -115,7 +115,7 @@ const NO_RECEIVER: Receiver = {
   },
 };
 const ANY_MESSAGE_FOR_PROMISE = new ReceiveOp<unknown>(NO_RECEIVER, null, Infinity, undefined, RESUME_PROMISE);
-// What #ended receives when the body returned instead of throwing.
+// What ended() receives when the body returned instead of throwing.
 const RETURNED = Symbol('troupe.returned');
 
 // How the body is driven; #code holds the body before start, then the generator or handler.
