@@ -169,15 +169,7 @@ export async function dialHandshake(socket: Duplex, options: DialHandshakeOption
     if (!verifyDigest(own.cookie, ours, ack.digest, { prover: 'acceptor', ...names })) {
       throw channel.reject('bad_cookie', "the peer's challenge ack does not match our cookie");
     }
-    const buffered = channel.complete();
-    return {
-      peerName: hello.name,
-      peerCreation: hello.creation,
-      peerFlags: { hidden: hello.flags.hidden },
-      status,
-      socket,
-      buffered,
-    };
+    return completed(channel, hello, status, socket);
   } catch (error) {
     throw channel.fail(error);
   }
@@ -227,15 +219,7 @@ export async function acceptHandshake(socket: Duplex, options: AcceptHandshakeOp
       throw channel.reject('bad_cookie', "the challenge reply does not match our cookie");
     }
     channel.send({ t: 'hs_challenge_ack', digest: digest(own.cookie, reply.challenge, { prover: 'acceptor', ...names }) });
-    const buffered = channel.complete();
-    return {
-      peerName: hello.name,
-      peerCreation: hello.creation,
-      peerFlags: { hidden: hello.flags.hidden },
-      status,
-      socket,
-      buffered,
-    };
+    return completed(channel, hello, status, socket);
   } catch (error) {
     const failure = channel.fail(error);
     if (!isNormalRefusal(failure)) logger(describeFailure(own.name, channel.peerName, failure));
@@ -245,6 +229,23 @@ export async function acceptHandshake(socket: Duplex, options: AcceptHandshakeOp
 
 function isStatus(value: unknown): value is HandshakeStatus {
   return value === 'ok' || value === 'ok_simultaneous' || value === 'nok' || value === 'not_allowed' || value === 'alive';
+}
+
+/** Ends a successful handshake: what both sides report about the peer that announced itself in `hello`. */
+function completed(
+  channel: HandshakeChannel,
+  hello: { readonly name: string; readonly creation: number; readonly flags: HandshakeFlags },
+  status: HandshakeResult['status'],
+  socket: Duplex,
+): HandshakeResult {
+  return {
+    peerName: hello.name,
+    peerCreation: hello.creation,
+    peerFlags: { hidden: hello.flags.hidden },
+    status,
+    socket,
+    buffered: channel.complete(),
+  };
 }
 
 function isNormalRefusal(error: unknown): boolean {
