@@ -26,6 +26,7 @@ export type { RemoteRoute, RemoteEndpoint, BusyPort } from './signals/remote-rou
 export type { MonitorTarget } from './signals/signals.js';
 export { Pid, isPid } from './terms/pid.js';
 export { Ref, isRef } from './terms/ref.js';
+export { RefIdTable } from './terms/ref-id-table.js';
 export { NodeHandle, NodeTable, NO_NODE } from './terms/node-handle.js';
 export {
   type ExitReason,

@@ -1,9 +1,8 @@
 // The gateway: one hidden process per runtime that runs OTP protocols (call, start, stop…)
 // for plain Node code, multiplexing every pending one by the tag its messages carry.
-import { isRef, TIMEOUT, type ExitReason, type HandlerBody, type Pid, type ProcessContext, type Ref, type Runtime } from '@troupe/runtime';
+import { isRef, RefIdTable, TIMEOUT, type ExitReason, type HandlerBody, type Pid, type ProcessContext, type Ref, type Runtime } from '@troupe/runtime';
 import { GatewayExitedError } from '../errors.js';
 import { Deadlines, type Deadline } from './deadlines.js';
-import { IdTable } from './id-table.js';
 import type { Steps, Wait } from './operation.js';
 
 const gateways = new WeakMap<Runtime, Gateway>();
@@ -68,7 +67,7 @@ class Gateway implements HandlerBody<ProcessContext> {
   /** Every job not yet settled (for rejecting them if the gateway dies). */
   readonly pending = new PendingJobs();
   /** The job that owns each tag, by the tag's id (every tag is a ref this process made). */
-  readonly #owners = new IdTable<Job>();
+  readonly #owners = new RefIdTable<Job>();
   #deadlines: Deadlines<Job> | undefined = undefined;
   #wakeUp: { token: WakeUp; timer: Ref } | undefined = undefined;
 

@@ -13,7 +13,7 @@ import { Ref } from '../terms/ref.js';
 import { NodeTable } from '../terms/node-handle.js';
 import { formatReason, isCrash, type ExitReason } from '../terms/exit-reason.js';
 import { Signals, type SignalHost } from '../signals/signals.js';
-import { AliasTable } from '../signals/alias-table.js';
+import { RefIdTable } from '../terms/ref-id-table.js';
 import type { RemoteName } from '../signals/messages.js';
 import type { BusyPort, RemoteRoute } from '../signals/remote-route.js';
 import { BadArgError, RuntimeStoppedError } from '../errors.js';
@@ -59,7 +59,7 @@ export class Kernel implements RuntimeCore, ProcessHost, SignalHost {
   readonly #freeze: boolean;
   readonly #watch: (SliceWatch & { close(): void }) | undefined;
   readonly #userTimers = new Map<string, TimerEntry>();
-  readonly #aliases = new AliasTable();
+  readonly #aliases = new RefIdTable<Process>();
   // Dirty tasks in flight, settled either way: settle() waits on them instead of polling.
   readonly #dirtyInFlight = new Set<Promise<void>>();
   readonly #detachSettler: (() => void) | undefined;

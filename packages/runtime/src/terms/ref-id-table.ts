@@ -1,17 +1,19 @@
-// A table keyed by the ids of refs one process makes, without a hash-map write per entry.
+// RefIdTable: values keyed by the ids of local refs, without a hash-map write per entry
+// (the node's aliases, the OTP gateway's pending calls).
 
 // Slots of the direct-mapped window: a power of two, so a slot is `id & WINDOW_MASK`.
 const WINDOW = 1024;
 const WINDOW_MASK = WINDOW - 1;
 
 /**
- * Values by ref id. Ref ids only grow and most entries (a call's tag) live briefly, so a
+ * Values by local ref id (`ref.id`), for request/reply bookkeeping that turns over one
+ * entry per request. Ref ids only grow and most entries (a call's tag) live briefly, so a
  * direct-mapped window of slots answers set, get and delete without hashing or
  * allocating; an entry still present when a newer id claims its slot moves to a Map.
  * Invariant: an id is in at most one of the two; `#ids[s]` is 0 when slot s is free
  * (ref ids start at 1).
  */
-export class IdTable<T> {
+export class RefIdTable<T> {
   // Float64: ids pass 2^31 in a long-lived node and must stay exact.
   readonly #ids = new Float64Array(WINDOW);
   readonly #values: (T | undefined)[] = new Array<T | undefined>(WINDOW).fill(undefined);

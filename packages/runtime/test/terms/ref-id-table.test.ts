@@ -1,20 +1,20 @@
-// The alias table: a direct-mapped window of recent ref ids with an overflow map. Every
-// alias must route exactly as long as it is active, however many refs were made since.
+// RefIdTable: a direct-mapped window of recent ref ids with an overflow map. An entry must
+// stay findable until deleted however many newer ids come and go; so every alias routes
+// exactly as long as it is active.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ref } from '@troupe/runtime';
-import { AliasTable } from '../../src/signals/alias-table.js';
-import type { Process } from '../../src/process/process.js';
+import { RefIdTable } from '../../src/terms/ref-id-table.js';
 import { startRuntime, stopRuntimes } from '../support/runtime.js';
 import { blockForever } from '../support/bodies.js';
 
 afterEach(stopRuntimes);
 
-const a = { name: 'a' } as unknown as Process;
-const b = { name: 'b' } as unknown as Process;
+const a = { name: 'a' };
+const b = { name: 'b' };
 
-describe('AliasTable', () => {
+describe('RefIdTable', () => {
   it('finds an id until it is deleted', () => {
-    const table = new AliasTable();
+    const table = new RefIdTable<{ name: string }>();
     table.set(7, a);
     expect(table.get(7)).toBe(a);
     expect(table.get(7 + 1024)).toBeUndefined();
@@ -23,7 +23,7 @@ describe('AliasTable', () => {
   });
 
   it('keeps an id whose slot a newer id takes (overflow), and deletes it there', () => {
-    const table = new AliasTable();
+    const table = new RefIdTable<{ name: string }>();
     table.set(5, a);
     table.set(5 + 1024, b);
     table.set(5 + 2048, b);
@@ -39,7 +39,7 @@ describe('AliasTable', () => {
   });
 
   it('stays exact for ids beyond 2^31', () => {
-    const table = new AliasTable();
+    const table = new RefIdTable<{ name: string }>();
     const big = 2 ** 40 + 3;
     table.set(big, a);
     expect(table.get(big)).toBe(a);
