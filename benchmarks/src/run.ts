@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { beamCommand, compileErlang, findExecutable } from './beam.js';
 import { WORKLOADS, type WorkloadSpec } from './catalog.js';
+import { COMPILED_CONDITION, compilePackages } from './compiled.js';
 import { measureWorkload, type Cell, type Contender } from './measure.js';
 import { killAllChildren, type ChildCommand } from './run-child.js';
 import { renderTable, type Row } from './table.js';
@@ -72,7 +73,7 @@ function describeWorkloads(): string {
 }
 
 function troupeCommand(spec: WorkloadSpec, variant: Variant, quick: boolean): ChildCommand {
-  const args = ['--import', 'tsx', '--expose-gc', CHILD, spec.name, variant, ...(quick ? ['--quick'] : [])];
+  const args = [COMPILED_CONDITION, '--import', 'tsx', '--expose-gc', CHILD, spec.name, variant, ...(quick ? ['--quick'] : [])];
   return { file: process.execPath, args, cwd: REPO_ROOT };
 }
 
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   );
   if (specs.length === 0) throw new TypeError(`--only ${options.only.join(', ')} matches no workload\n${USAGE}`);
 
+  compilePackages(log);
   const beam = prepareBeam(log);
   const rows: Row[] = [];
   for (const spec of specs) {

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Cluster, startDistribution } from '@troupe/dist';
 import { type Matcher, type Pid, type ProcessContext, Runtime, TIMEOUT, silentLogger } from '@troupe/runtime';
+import { inheritedConditions } from '../compiled.js';
 import { secondsSince } from './completion.js';
 import type { DistPeerConfig } from './dist-peer.js';
 import { inClient } from './otp-client.js';
@@ -110,7 +111,7 @@ async function withPeer<T>(maxMessageBytes: number, use: (pair: Pair) => Promise
     // in NODE_OPTIONS either); its stdout then goes to this process's stderr.
     const extraArgs = process.env['TROUPE_BENCH_PEER_NODE_ARGS']?.split(' ').filter((arg) => arg !== '') ?? [];
     peer = fork(PEER, [JSON.stringify(config)], {
-      execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraArgs],
+      execArgv: [...inheritedConditions(), '--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...extraArgs],
       stdio: ['ignore', extraArgs.length > 0 ? 2 : 'ignore', 'inherit', 'ipc'],
     });
     await waitForReady(peer);

@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { inheritedConditions } from '../compiled.js';
 import { encodeFrame, FrameReader } from '../peers/frames.js';
 import { secondsSince } from './completion.js';
 import { DIST_WARM_UP_ROUND_TRIPS, defineWorkload } from './workload.js';
@@ -76,7 +77,7 @@ async function withPeer<T>(use: (link: Link) => Promise<T>): Promise<T> {
   // TROUPE_BENCH_PEER_NODE_ARGS: extra Node/V8 flags for the peer, as in dist.ts.
   const extraArgs = process.env['TROUPE_BENCH_PEER_NODE_ARGS']?.split(' ').filter((arg) => arg !== '') ?? [];
   const peer = fork(PEER, [], {
-    execArgv: ['--import', 'tsx', ...extraArgs],
+    execArgv: [...inheritedConditions(), '--import', 'tsx', ...extraArgs],
     stdio: ['ignore', extraArgs.length > 0 ? 2 : 'ignore', 'inherit', 'ipc'],
   });
   try {
