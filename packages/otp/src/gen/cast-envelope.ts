@@ -9,16 +9,21 @@ import type { CastMessage } from './call.js';
 const MAX_SHARED = 64;
 const MAX_SHARED_STRING_LENGTH = 64;
 const shared = new Map<unknown, CastMessage>();
+// The last shared envelope handed out: a burst casts one request over and over, and an
+// identity compare is cheaper than hashing into the table each time.
+let last: CastMessage | undefined;
 
 /** The envelope of a cast of `request`: a shared one for an atom-like request, else a new one. */
 export function castEnvelope(request: unknown): CastMessage {
+  if (last !== undefined && last.request === request) return last;
   if (!isAtomLike(request)) return { kind: '$gen_cast', request };
   let envelope = shared.get(request);
   if (envelope === undefined) {
     envelope = Object.freeze({ kind: '$gen_cast', request }) satisfies CastMessage;
-    if (shared.size < MAX_SHARED) shared.set(request, envelope);
+    if (shared.size >= MAX_SHARED) return envelope;
+    shared.set(request, envelope);
   }
-  return envelope;
+  return (last = envelope);
 }
 
 // Numbers are left out: a counter cast as a request would only churn the table.
