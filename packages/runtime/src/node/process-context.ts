@@ -4,7 +4,7 @@ import type { Process, HandlerBody, OverflowPolicy } from '../process/process.js
 import type { Matcher, Matched, Receive, ReceiveOptions, Timeout } from '../process/receive.js';
 import type { Priority } from '../scheduler/runnable.js';
 import type { DirtyTask } from '../scheduler/dirty-pool.js';
-import type { Pid } from '../terms/pid.js';
+import { Pid } from '../terms/pid.js';
 import type { Ref } from '../terms/ref.js';
 import type { ExitReason } from '../terms/exit-reason.js';
 import type { RemoteName } from '../signals/messages.js';
@@ -155,13 +155,15 @@ export class ProcessContext {
         }
       }
       if (matcherCount > 0) {
-        matchers = [];
+        // Exactly sized (pushing onto [] would allocate room for 17), and a literal for the
+        // usual single matcher, which keeps its elements packed.
+        matchers = matcherCount === 1 ? [arguments[0] as Matcher] : new Array<Matcher>(matcherCount);
         for (let i = 0; i < matcherCount; i++) {
           const matcher: unknown = arguments[i];
           if (typeof matcher !== 'function') {
             throw new TypeError(`receive: matcher ${i + 1} must be a function, got ${typeof matcher}`);
           }
-          matchers.push(matcher as Matcher);
+          matchers[i] = matcher as Matcher;
         }
       }
     }
@@ -403,9 +405,8 @@ function checkPid(fn: string, pid: Pid): Pid {
 }
 
 function checkTarget(target: MonitorTarget): MonitorTarget {
-  if (typeof target === 'string') return target;
+  if (target instanceof Pid || typeof target === 'string') return target;
   if (typeof target === 'object' && target !== null) {
-    if ('nodeHandle' in target) return target;
     if (typeof (target as RemoteName).name === 'string' && typeof (target as RemoteName).node === 'string') return target;
   }
   throw new TypeError(`monitor: target must be a Pid, a registered name or {name, node}, got ${String(target)}`);

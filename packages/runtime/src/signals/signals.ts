@@ -3,7 +3,7 @@
 // it was sent, so signals and messages from one process to another stay ordered.
 import { monitorKey, type MonitorEntry, type Process } from '../process/process.js';
 import { CompactMap } from '../process/compact-map.js';
-import type { Pid } from '../terms/pid.js';
+import { Pid } from '../terms/pid.js';
 import type { Ref } from '../terms/ref.js';
 import type { ExitReason } from '../terms/exit-reason.js';
 import { NoProcError } from '../errors.js';
@@ -110,8 +110,14 @@ export class Signals {
     if (mark) self.mailbox.mark(ref);
     // A monitor's alias lives and dies with the monitor entry (no alias-set bookkeeping).
     if (alias) host.setAlias(key, self);
-    const remoteName = typeof target === 'object' && !('id' in target) ? target : undefined;
-    if ((remoteName !== undefined && remoteName.node !== host.nodeName) || (isPidLike(target) && !target.isLocal)) {
+    // A local pid first, without the shape tests the other targets need: every call makes one.
+    if (target instanceof Pid && target.isLocal) {
+      const watched = host.lookup(target);
+      if (watched === undefined) return this.#monitorNoProc(self, ref, alias, target);
+      return this.#monitorLocal(self, ref, alias, target, watched);
+    }
+    const remoteName = typeof target === 'object' && !(target instanceof Pid) ? target : undefined;
+    if ((remoteName !== undefined && remoteName.node !== host.nodeName) || target instanceof Pid) {
       const remoteTarget = target as Pid | RemoteName;
       self.extra().monitors ??= new CompactMap();
       const remote = host.remote;
@@ -124,17 +130,23 @@ export class Signals {
       remote.monitor(self.pid, remoteTarget, ref);
       return ref;
     }
-    const name = typeof target === 'string' ? target : remoteName?.name;
-    const watched = name !== undefined ? host.lookupName(name) : host.lookup(target as Pid);
-    const reported: Pid | RemoteName = name !== undefined ? { name, node: host.nodeName } : (target as Pid);
-    if (watched === undefined) {
-      if (alias) host.setAlias(key, undefined);
-      this.#down(self, ref, reported, 'noproc');
-      return ref;
-    }
-    const entry = new LocalMonitor(ref, watched.pid, alias, self.pid, name !== undefined ? name : watched.pid, watched);
-    (self.extra().monitors ??= new CompactMap()).set(key, entry);
-    (watched.extra().monitoredBy ??= new CompactMap()).set(key, entry);
+    const name = typeof target === 'string' ? target : remoteName!.name;
+    const watched = host.lookupName(name);
+    if (watched === undefined) return this.#monitorNoProc(self, ref, alias, { name, node: host.nodeName });
+    return this.#monitorLocal(self, ref, alias, name, watched);
+  }
+
+  #monitorLocal(self: Process, ref: Ref, alias: boolean, by: Pid | string, watched: Process): Ref {
+    const entry = new LocalMonitor(ref, watched.pid, alias, self.pid, by, watched);
+    (self.extra().monitors ??= new CompactMap()).set(ref.id, entry);
+    (watched.extra().monitoredBy ??= new CompactMap()).set(ref.id, entry);
+    return ref;
+  }
+
+  // The target is gone: its DOWN (noproc) is queued at once, and the alias is already dead.
+  #monitorNoProc(self: Process, ref: Ref, alias: boolean, reported: Pid | RemoteName): Ref {
+    if (alias) this.#host.setAlias(ref.id, undefined);
+    this.#down(self, ref, reported, 'noproc');
     return ref;
   }
 
@@ -343,9 +355,5 @@ function isDownFor(message: unknown, ref: Ref): boolean {
     (message as DownMessage).kind === 'DOWN' &&
     ref.equals((message as DownMessage).ref)
   );
-}
-
-function isPidLike(target: MonitorTarget): target is Pid {
-  return typeof target === 'object' && 'id' in target;
 }
 
