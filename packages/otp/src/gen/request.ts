@@ -7,6 +7,10 @@ import { wait, type Steps } from '../proc/operation.js';
 import { isReplyFor, type From, type ReplyMessage } from './from.js';
 import { isSelf, type ServerRef } from './server-ref.js';
 
+// Shared rather than a literal per call: a call makes one monitor and one demonitor.
+const AS_ALIAS = Object.freeze({ alias: true });
+const FLUSH = Object.freeze({ flush: true });
+
 /**
  * The request/reply protocol every behaviour shares (calls, system requests, gen_event
  * requests), as Steps for any caller: {@link openRequest}, send, wait for the answer,
@@ -30,7 +34,7 @@ export function* requestSteps(
  */
 export function openRequest(self: ProcessContext, server: ServerRef): Ref {
   if (isSelf(self, server)) throw new CallExitError(server, 'calling_self');
-  return self.monitor(server, { alias: true });
+  return self.monitor(server, AS_ALIAS);
 }
 
 /** Sends the request; an unregistered local name has already queued a DOWN (noproc) for the monitor. */
@@ -51,10 +55,10 @@ export function answerMatcher(tag: Ref): (message: unknown) => boolean {
 export function readAnswer(self: ProcessContext, server: ServerRef, tag: Ref, answer: unknown, timeoutMs: number): unknown {
   if (answer === TIMEOUT) {
     // Ends the monitor and its alias: a reply sent from now on is dropped by the runtime.
-    self.demonitor(tag, { flush: true });
+    self.demonitor(tag, FLUSH);
     throw new CallTimeoutError(server, timeoutMs);
   }
   if (isDownMessage(answer)) throw new CallExitError(server, answer.reason);
-  self.demonitor(tag, { flush: true });
+  self.demonitor(tag, FLUSH);
   return (answer as ReplyMessage).reply;
 }
