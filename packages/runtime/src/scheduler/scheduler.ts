@@ -45,7 +45,11 @@ export class Scheduler {
   #turnStart = performance.now();
   #turnChecks = 0;
   #idleWaiters: (() => void)[] = [];
-  #loopEndTasks: LoopEndTask[] = [];
+  // A fixed buffer and a count: an array that grew and was replaced on every batch cost
+  // each call's receive a share of its allocations.
+  readonly #loopEndTasks = new Array<LoopEndTask | undefined>(LOOP_END_BATCH).fill(undefined);
+  #loopEndCount = 0;
+  #runningLoopEndTasks = false;
   #current: Runnable | undefined = undefined;
 
   constructor(options: SchedulerOptions) {
@@ -69,7 +73,14 @@ export class Scheduler {
    * {@link running}.
    */
   atLoopEnd(task: LoopEndTask): void {
-    if (this.#loopEndTasks.push(task) >= LOOP_END_BATCH) this.#runLoopEndTasks();
+    // One added while the batch runs is at the loop's end already: it runs now, and the
+    // slots being read stay as they are.
+    if (this.#runningLoopEndTasks) {
+      task.atLoopEnd();
+      return;
+    }
+    this.#loopEndTasks[this.#loopEndCount] = task;
+    if (++this.#loopEndCount === LOOP_END_BATCH) this.#runLoopEndTasks();
   }
 
   /** Runnables waiting in the run queues. */
@@ -112,7 +123,8 @@ export class Scheduler {
     this.#stopped = true;
     for (const queue of this.#queues) while (queue.length > 0) queue.shift()!.queued = false;
     this.#queuedCount = 0;
-    this.#loopEndTasks = [];
+    this.#loopEndTasks.fill(undefined);
+    this.#loopEndCount = 0;
     this.#releaseIdleWaiters();
   }
 
@@ -161,7 +173,7 @@ export class Scheduler {
       if (watch !== undefined) watch.idle();
       this.#current = undefined;
       this.#running = false;
-      if (this.#loopEndTasks.length > 0) this.#runLoopEndTasks();
+      if (this.#loopEndCount > 0) this.#runLoopEndTasks();
     }
     this.#continue();
   };
@@ -187,11 +199,21 @@ export class Scheduler {
 
   #runLoopEndTasks(): void {
     const tasks = this.#loopEndTasks;
-    this.#loopEndTasks = [];
-    // A stopped runtime starts nothing more (a late timer would keep Node alive).
-    if (this.#stopped) return;
-    for (const task of tasks) task.atLoopEnd();
+    const count = this.#loopEndCount;
+    this.#loopEndCount = 0;
+    this.#runningLoopEndTasks = true;
+    try {
+      for (let i = 0; i < count; i++) {
+        const task = tasks[i]!;
+        tasks[i] = undefined;
+        // A stopped runtime starts nothing more (a late timer would keep Node alive).
+        if (!this.#stopped) task.atLoopEnd();
+      }
+    } finally {
+      this.#runningLoopEndTasks = false;
+    }
   }
+
 
   #afterEventLoopTurn = (): void => {
     this.#turnReductions = 0;
