@@ -42,4 +42,18 @@ describe('cast envelopes', () => {
     for (let i = 0; i < 100; i++) expect(castEnvelope(`request-${i}`).request).toBe(`request-${i}`);
     expect(castEnvelope('request-99')).not.toBe(castEnvelope('request-99'));
   });
+
+  // 'stop' and true: shared by the test above already, or first in the table when run alone.
+  it('alternating requests each get their own shared envelope, never the last one handed out', () => {
+    const stop = castEnvelope('stop');
+    const yes = castEnvelope(true);
+    for (let i = 0; i < 3; i++) {
+      expect(castEnvelope('stop')).toBe(stop);
+      expect(castEnvelope(true)).toBe(yes);
+      expect(castEnvelope(null).request).toBeNull();
+      expect(castEnvelope(7).request).toBe(7);
+    }
+    expect(stop.request).toBe('stop');
+    expect(yes.request).toBe(true);
+  });
 });
