@@ -137,10 +137,15 @@ export class Mailbox {
   removeWhere(drop: (message: unknown) => boolean, from = this.#head): number {
     let removed = 0;
     for (let p = Math.max(from, this.#head); p < this.#end; ) {
-      if (drop(this.at(p))) {
+      if (!drop(this.at(p))) p++;
+      else if (p === this.#head) {
         this.take(p);
         removed++;
-      } else p++;
+        p = this.#head; // the head moved on (or positions restarted at 0)
+      } else {
+        this.take(p); // the later messages shift back into p
+        removed++;
+      }
     }
     return removed;
   }

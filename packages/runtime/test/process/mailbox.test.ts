@@ -113,6 +113,15 @@ describe('Mailbox', () => {
     expect(mailbox.snapshot()).toEqual([3, 5]);
   });
 
+  it('removes consecutive messages from the head, whatever the predicate says of others', () => {
+    // A predicate that accepts anything but 2 (undefined included) once made the scan
+    // step behind the head it had just advanced.
+    const mailbox = filled(1, 3, 2, 4);
+    expect(mailbox.removeWhere((m) => m !== 2)).toBe(3);
+    expect(mailbox.snapshot()).toEqual([2]);
+    expect(filled(1, 2, 3).removeWhere(() => true)).toBe(3);
+  });
+
   it('returns a snapshot that does not change the queue when mutated', () => {
     const mailbox = filled('a');
     mailbox.snapshot().push('b');
