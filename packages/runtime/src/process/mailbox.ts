@@ -58,9 +58,11 @@ export class Mailbox {
 
   push(message: unknown): void {
     const slots = this.#slots;
-    if (slots !== undefined && this.#end - this.#head <= this.#mask) slots[this.#end & this.#mask] = message;
+    const end = this.#end;
+    if (slots !== undefined && end - this.#head <= this.#mask) slots[end & this.#mask] = message;
+    else if (this.#mask === IN_CHUNKS) this.#chunks!.append(end, message);
     else this.#pushSlow(message);
-    this.#end++;
+    this.#end = end + 1;
   }
 
   at(position: number): unknown {
@@ -89,30 +91,20 @@ export class Mailbox {
 
   /** Removes and returns the message at `position` (head ≤ position < end). */
   take(position: number): unknown {
+    // Kept small so it inlines into the receive and handler loops: the head is the hot case.
+    if (position !== this.#head) return this.#takeLater(position);
     const slots = this.#slots!;
     const mask = this.#mask;
-    let message: unknown;
-    if (position === this.#head) {
-      const slot = position & mask & SLOT_MASK;
-      message = slots[slot];
-      slots[slot] = undefined;
-      this.#head++;
-      if (slot === SLOT_MASK && mask === IN_CHUNKS) this.#slots = this.#chunks!.closeOldest();
-    } else {
-      const last = this.#end - 1;
-      if (mask !== IN_CHUNKS) {
-        message = slots[position & mask];
-        for (let p = position; p < last; p++) slots[p & mask] = slots[(p + 1) & mask];
-        slots[last & mask] = undefined;
-      } else message = this.#chunks!.takeAt(position, last);
-      this.#end = last;
-      if (position < this.markIndex) this.markIndex--;
-    }
-    if (this.#head === this.#end) {
+    const slot = position & mask & SLOT_MASK;
+    const message = slots[slot];
+    slots[slot] = undefined;
+    if (++this.#head === this.#end) {
       this.#head = 0;
       this.#end = 0;
       this.markIndex = 0;
       if (mask === IN_CHUNKS) this.#leaveChunks();
+    } else if (slot === SLOT_MASK && mask === IN_CHUNKS) {
+      this.#slots = this.#chunks!.closeOldest();
     }
     this.scan = this.#head;
     return message;
@@ -169,10 +161,27 @@ export class Mailbox {
     this.markIndex = 0;
   }
 
-  // Off the fast path: the first message, a full ring, or chunks.
+  // A selective match behind the head: the later messages shift back by one. The mailbox
+  // cannot empty here (head < position).
+  #takeLater(position: number): unknown {
+    const last = this.#end - 1;
+    const mask = this.#mask;
+    let message: unknown;
+    if (mask !== IN_CHUNKS) {
+      const slots = this.#slots!;
+      message = slots[position & mask];
+      for (let p = position; p < last; p++) slots[p & mask] = slots[(p + 1) & mask];
+      slots[last & mask] = undefined;
+    } else message = this.#chunks!.takeAt(position, last);
+    this.#end = last;
+    if (position < this.markIndex) this.markIndex--;
+    this.scan = this.#head;
+    return message;
+  }
+
+  // Off the fast path: the first message, or a full ring.
   #pushSlow(message: unknown): void {
     const end = this.#end;
-    if (this.#mask === IN_CHUNKS) return this.#chunks!.append(end, message);
     let slots = this.#slots;
     if (slots === undefined) {
       slots = this.#slots = new Array(FIRST_CAPACITY);
