@@ -93,16 +93,16 @@ export class ChunkedSlots {
   }
 
   /**
-   * The owner's head left the oldest chunk (all its slots taken): lets it go. Returns the
-   * chunk the head is in now, undefined when none is left (the owner emptied).
+   * The owner's head left the oldest chunk (all its slots taken) and messages remain: lets
+   * that chunk go and returns the one the head is in now.
    */
-  closeOldest(): unknown[] | undefined {
+  closeOldest(): unknown[] {
     const first = this.#first;
     this.#spare = this.#directory[first];
     this.#directory[first] = undefined;
     this.#first = (first + 1) & this.#mask;
     this.#count--;
-    return this.#directory[this.#first];
+    return this.#directory[this.#first]!;
   }
 
   /**
