@@ -231,21 +231,6 @@ describe('concurrent receives', () => {
 });
 
 describe('a Receive in a generator body', () => {
-  it('receives afresh each time it is delegated to, even when made before the previous one ran', async () => {
-    const { rt } = startRuntime();
-    const got: unknown[] = [];
-    const pid = rt.spawn(function* (self) {
-      const first = self.receive();
-      const second = self.receive();
-      got.push(yield* first);
-      got.push(yield* second);
-      got.push(yield* first);
-    });
-    for (const message of ['a', 'b', 'c']) rt.send(pid, message);
-    await rt.idle();
-    expect(got).toEqual(['a', 'b', 'c']);
-  });
-
   it('waits again when delegated to a second time with an `after`', async () => {
     const { rt, clock } = startRuntime();
     const got: unknown[] = [];
